@@ -1,0 +1,121 @@
+"""The structure a parsed notice has: the contract between parser, index and search.
+
+`Notice.to_dict()` is exactly the JSON that `notice-index parse` prints and that
+`/api/notices/<id>` returns, key for key and in this order, so scripts can rely on
+it. The parser (`indexer.parsing`) fills it; the index (`indexer.build`) flattens
+its paragraphs into documents; the web app reads it back for the notice page.
+"""
+
+from dataclasses import asdict, dataclass, field
+from typing import Optional
+
+#: The section categories (巡察领域) a heading and its paragraphs may carry.
+CATEGORIES = (
+    "党中央决策部署落实",
+    "群众身边腐败和不正之风",
+    "基层党组织建设",
+    "巡视巡察审计整改",
+    "整改组织推进",
+    "下一步工作",
+)
+
+#: Paragraph roles (段落类型).
+ROLES = ("问题", "整改措施", "整改成效", "组织推进", "下一步计划", "概述", "联系方式")
+
+#: Inspection levels (巡察层级), from the inspecting body.
+LEVELS = ("中央", "省", "市", "县")
+
+#: Notice kinds: a rectification notice, or anything else that was found in the folder.
+KINDS = ("notice", "other")
+
+
+class NoticeError(Exception):
+    """A file could not be turned into a notice. str() names the file and the reason."""
+
+    def __init__(self, path, reason):
+        self.path = str(path)
+        self.reason = reason
+        super().__init__(f"{self.path}: {reason}")
+
+
+@dataclass
+class Region:
+    province: Optional[str] = None
+    city: Optional[str] = None
+    county: Optional[str] = None
+
+
+@dataclass
+class Stats:
+    problems: Optional[int] = None
+    problems_done: Optional[int] = None
+    measures: Optional[int] = None
+    measures_done: Optional[int] = None
+
+
+@dataclass
+class Contact:
+    phone: Optional[str] = None
+    email: Optional[str] = None
+    address: Optional[str] = None
+    postcode: Optional[str] = None
+
+
+@dataclass
+class Heading:
+    level: int
+    marker: str  # the numbering as written, e.g. "（一）", "1." ; "" for an unnumbered heading
+    text: str  # without marker and trailing punctuation, in the script it was written in
+    category: Optional[str] = None
+
+
+@dataclass
+class Paragraph:
+    n: int  # 1-based position among the notice's paragraphs
+    text: str
+    headings: list = field(default_factory=list)  # heading texts from the outermost in
+    category: Optional[str] = None
+    role: Optional[str] = None
+    problem_types: list = field(default_factory=list)
+
+
+@dataclass
+class Notice:
+    id: str  # first 16 hex digits of the SHA-256 of the file's bytes
+    source: str  # path relative to the data folder, with "/" separators
+    kind: str = "notice"
+    title: Optional[str] = None
+    issuer: Optional[str] = None
+    inspector: Optional[str] = None
+    level: Optional[str] = None
+    inspection_start: Optional[str] = None  # ISO dates, or None when not in the text
+    inspection_end: Optional[str] = None
+    feedback_date: Optional[str] = None
+    published: Optional[str] = None
+    region: Region = field(default_factory=Region)
+    stats: Stats = field(default_factory=Stats)
+    contact: Contact = field(default_factory=Contact)
+    headings: list = field(default_factory=list)  # [Heading]
+    paragraphs: list = field(default_factory=list)  # [Paragraph]
+
+    def to_dict(self):
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data):
+        """Rebuild a Notice from `to_dict()` output (the index stores notices this way)."""
+        data = dict(data)
+        data["region"] = Region(**data.get("region") or {})
+        data["stats"] = Stats(**data.get("stats") or {})
+        data["contact"] = Contact(**data.get("contact") or {})
+        data["headings"] = [Heading(**h) for h in data.get("headings") or []]
+        data["paragraphs"] = [Paragraph(**p) for p in data.get("paragraphs") or []]
+        return cls(**data)
+
+    @property
+    def year(self):
+        """Year of the inspection, else of publication: the 年份 facet."""
+        for date in (self.inspection_start, self.inspection_end, self.feedback_date, self.published):
+            if date:
+                return int(date[:4])
+        return None

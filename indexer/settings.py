@@ -1,0 +1,90 @@
+"""The one settings table: every knob, its environment variable, default and meaning.
+
+Both the `notice-index` command and the web app read their settings here, so the
+two can never disagree about where the data or the index live. The README's
+configuration table is checked against this table by `tests/test_docs.py`.
+
+Precedence, highest first: command-line flag or test config, then the
+environment variable, then the default. Relative paths given by a user are taken
+from the current directory; the defaults are relative to the project folder.
+"""
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+@dataclass(frozen=True)
+class Setting:
+    name: str
+    env: str
+    default: object
+    help: str
+
+    def convert(self, raw):
+        """Turn a raw string from the environment into the default's type."""
+        if isinstance(self.default, bool):
+            return str(raw).strip().lower() in {"1", "true", "yes", "on"}
+        if isinstance(self.default, int):
+            try:
+                return int(raw)
+            except ValueError:
+                raise SettingError(
+                    f"{self.env}={raw!r} is not a whole number; unset it or give e.g. {self.default}."
+                ) from None
+        if isinstance(self.default, Path):
+            return Path(raw).expanduser().resolve()
+        return raw
+
+
+class SettingError(ValueError):
+    """A setting has a value that cannot be used; the message names it."""
+
+
+SETTINGS = (
+    Setting("DATA_DIR", "NOTICE_SEARCH_DATA", PROJECT_ROOT / "data" / "notices",
+            "Folder of notice text files (*.txt, searched recursively) to index and to serve as originals."),
+    Setting("INDEX_DIR", "NOTICE_SEARCH_INDEX", PROJECT_ROOT / "instance" / "index",
+            "Folder holding the live index; rebuilds are written beside it and switched in atomically."),
+    Setting("USER_DICT", "NOTICE_SEARCH_USER_DICT", PROJECT_ROOT / "data" / "userdict.txt",
+            "jieba user dictionary: words the tokenizer keeps whole."),
+    Setting("TAXONOMY", "NOTICE_SEARCH_TAXONOMY", PROJECT_ROOT / "data" / "taxonomy.toml",
+            "Problem-type taxonomy: each type and the words that signal it."),
+    Setting("HOST", "NOTICE_SEARCH_HOST", "127.0.0.1",
+            "Address `notice-search serve` listens on."),
+    Setting("PORT", "NOTICE_SEARCH_PORT", 8000,
+            "Port `notice-search serve` listens on."),
+    Setting("THREADS", "NOTICE_SEARCH_THREADS", 8,
+            "waitress worker threads, i.e. searches answered at once."),
+    Setting("PER_PAGE", "NOTICE_SEARCH_PER_PAGE", 20,
+            "Hits per page when the request does not say."),
+    Setting("MAX_PER_PAGE", "NOTICE_SEARCH_MAX_PER_PAGE", 100,
+            "Largest `per_page` a request may ask for; larger values are clamped."),
+    Setting("MAX_QUERY_LENGTH", "NOTICE_SEARCH_MAX_QUERY_LENGTH", 200,
+            "Longest query, in characters, before it is refused with a 400."),
+    Setting("MAX_QUERY_TERMS", "NOTICE_SEARCH_MAX_QUERY_TERMS", 16,
+            "Most words, phrases and exclusions in one query before it is refused with a 400."),
+    Setting("MAX_PAGE", "NOTICE_SEARCH_MAX_PAGE", 500,
+            "Deepest result page a request may ask for."),
+)
+
+BY_NAME = {s.name: s for s in SETTINGS}
+
+
+def get(name, overrides=None):
+    """Return a setting's value: `overrides` (flags, test config) first, then env, then default."""
+    setting = BY_NAME[name]
+    if overrides and overrides.get(name) is not None:
+        value = overrides[name]
+        return setting.convert(value) if isinstance(value, str) else value
+    raw = os.environ.get(setting.env)
+    if raw not in (None, ""):
+        return setting.convert(raw)
+    return setting.default
+
+
+def as_dict(overrides=None):
+    """Every setting resolved, keyed by name (the Flask config uses these keys)."""
+    return {s.name: get(s.name, overrides) for s in SETTINGS}

@@ -1,0 +1,28 @@
+"""The web front end: `create_app()` builds the Flask app that serves the search.
+
+Settings come from `indexer.settings` (defaults, then `NOTICE_SEARCH_*` from the
+environment), then the test config; the search engine is created once per app
+and shared by every request (it opens the index once and reopens it only when a
+rebuild switches generations).
+"""
+
+from flask import Flask
+
+from indexer import settings
+
+
+def create_app(test_config=None):
+    app = Flask(__name__)
+    app.config.update(settings.as_dict(test_config))
+    if test_config:
+        app.config.update(test_config)
+
+    from .search import Engine
+
+    app.extensions["engine"] = Engine(app.config["INDEX_DIR"], app.config)
+
+    from . import api, views
+
+    app.register_blueprint(views.bp)
+    app.register_blueprint(api.bp)
+    return app

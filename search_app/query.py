@@ -1,0 +1,101 @@
+"""The search box syntax: words (all must match), "phrases", OR, -exclusions, 标题:/单位: scopes.
+
+Parsing never raises on user input. Anything odd (an unclosed quote, a dangling
+OR, a scope with nothing after it) is read in the closest sensible way and a
+`notes` sentence tells the user how it was read, the way Whoosh's own parser
+degrades to an error node instead of failing.
+"""
+
+import re
+from dataclasses import dataclass, field
+
+#: Field scopes a user may write before a word, and the index fields they search.
+SCOPES = {"标题": ("title",), "单位": ("issuer",), "title": ("title",), "issuer": ("issuer",)}
+DEFAULT_FIELDS = ("text", "title", "headings", "issuer")
+
+_TOKEN = re.compile(
+    r"""(?P<neg>[-－])?(?:(?P<scope>[^\s:："“”]+)[:：])?(?:["“](?P<phrase>[^"“”]*)["”]?|(?P<word>[^\s"“”]+))"""
+)
+
+
+@dataclass(frozen=True)
+class Term:
+    text: str  # as typed (without quotes), matched as a substring after folding
+    fields: tuple = DEFAULT_FIELDS
+    phrase: bool = False
+
+
+@dataclass
+class Query:
+    """AND of clauses; each clause is an OR of terms. `excluded` terms must not match."""
+
+    clauses: list = field(default_factory=list)  # [[Term, ...], ...]
+    excluded: list = field(default_factory=list)  # [Term]
+    notes: list = field(default_factory=list)  # sentences about how odd input was read
+
+    @property
+    def empty(self):
+        return not self.clauses
+
+    def positive_terms(self):
+        return [term for clause in self.clauses for term in clause]
+
+    def describe(self):
+        """The query as it was understood, in the syntax a user would type."""
+        def show(term):
+            text = f'"{term.text}"' if term.phrase or " " in term.text else term.text
+            scope = next((k for k, v in SCOPES.items() if v == term.fields and not k.isascii()), None)
+            return f"{scope}:{text}" if scope else text
+
+        parts = [" OR ".join(show(t) for t in clause) for clause in self.clauses]
+        parts += ["-" + show(t) for t in self.excluded]
+        return " ".join(parts)
+
+
+def parse(text):
+    """Read the search box into a `Query`."""
+    query = Query()
+    text = (text or "").strip()
+    if text.count('"') % 2 or text.count("“") != text.count("”"):
+        query.notes.append("引号未配对，已按到行末的短语理解。")
+    pending_or = False
+    for match in _TOKEN.finditer(text):
+        phrase, word, scope = match["phrase"], match["word"], match["scope"]
+        if word == "OR" and not match["neg"] and not scope:
+            if not query.clauses:
+                query.notes.append("开头的 OR 已忽略。")
+            else:
+                pending_or = True
+            continue
+        fields = DEFAULT_FIELDS
+        if scope is not None:
+            if scope in SCOPES:
+                fields = SCOPES[scope]
+            else:
+                # Not a known scope: the colon belongs to the word (e.g. a time 9:00).
+                word, phrase = re.sub(r'["“”]', "", match.group(0).lstrip("-－")), None
+                if scope.isalpha():
+                    query.notes.append(f"“{scope}:”不是可用的范围（可用：标题:、单位:），已按普通词处理。")
+        value = (phrase if phrase is not None else word or "").strip()
+        if phrase is None and value[-1:] in ":：" and value[:-1] in SCOPES:
+            value, scope = "", value[:-1]
+        if not value:
+            if scope:
+                query.notes.append(f"“{scope}:”后面没有词，已忽略。")
+            continue
+        term = Term(value, fields, phrase=phrase is not None)
+        if match["neg"]:
+            query.excluded.append(term)
+            if pending_or:
+                query.notes.append("OR 后面是排除词，OR 已忽略。")
+                pending_or = False
+        elif pending_or:
+            query.clauses[-1].append(term)
+            pending_or = False
+        else:
+            query.clauses.append([term])
+    if pending_or:
+        query.notes.append("末尾的 OR 已忽略。")
+    if query.excluded and not query.clauses:
+        query.notes.append("只有排除词时，在全部段落中排除。")
+    return query

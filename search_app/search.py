@@ -1,0 +1,429 @@
+"""Searching: a request (query, facet selections, sort, page) in, a `SearchResult` out.
+
+Matching and ranking are split on purpose:
+
+* Which paragraphs match is decided by exact substring search over folded text
+  held in memory, so a Chinese string that appears in a paragraph always finds
+  it, whatever jieba made of the context (the exact-substring guarantee).
+* How they rank is BM25F over the jieba-tokenised Whoosh fields, so whole-word
+  matches and matches in titles and headings come first; ties are broken by
+  notice and paragraph number, so the order is deterministic.
+
+Facet counts come from per-document numpy arrays: each facet's counts are taken
+with every other facet's selection applied but not its own (disjunctive
+faceting), so a user can add a second value to a facet without clearing it.
+
+The HTML page, the JSON API, the CSV export and `notice-index search` all call
+`Engine.search` and render the same `SearchResult`.
+"""
+
+import html
+import json
+import os
+import re
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+from whoosh import index as whoosh_index
+from whoosh import query as wq
+from whoosh.scoring import BM25F
+
+from indexer import settings, store
+from indexer.analysis import fold, words
+from indexer.notice import Notice
+from indexer.schema import FACETS, HEADING_SEPARATOR
+
+from .query import parse
+
+SORTS = ("relevance", "newest", "oldest")
+FACET_LABELS = {name: label for name, label, _ in FACETS}
+MULTI_VALUED = {name for name, _, multi in FACETS if multi}
+
+
+class QueryError(ValueError):
+    """The request cannot be answered as asked; the message tells the user what to change."""
+
+
+@dataclass
+class SearchRequest:
+    q: str = ""
+    filters: dict = field(default_factory=dict)  # facet name -> [selected values]
+    sort: str = "relevance"
+    page: int = 1
+    per_page: int = 20
+    group: bool = False
+
+
+@dataclass
+class Hit:
+    notice_id: str
+    n: int
+    title: str
+    issuer: str
+    published: str
+    text: str
+    highlight: str  # HTML: the escaped text with <mark> around matches
+    headings: list
+    category: str
+    role: str
+    problem_types: list
+    province: str
+    city: str
+    county: str
+    level: str
+    year: str
+    score: float
+    more_in_notice: int = 0  # with grouping: other matching paragraphs of this notice
+
+
+@dataclass
+class FacetValue:
+    value: str
+    label: str
+    count: int
+    selected: bool
+
+
+@dataclass
+class Facet:
+    name: str
+    label: str
+    values: list  # [FacetValue], selected first, then by count
+
+
+@dataclass
+class SearchResult:
+    request: SearchRequest
+    query: str  # the query as understood
+    notes: list  # sentences about how odd input was read
+    total: int  # matching paragraphs
+    total_notices: int
+    hits: list
+    facets: list
+    took_ms: float
+
+    @property
+    def pages(self):
+        count = self.total_notices if self.request.group else self.total
+        return max(1, -(-count // self.request.per_page))
+
+
+class Snapshot:
+    """One index generation loaded for searching: Whoosh plus in-memory arrays."""
+
+    def __init__(self, gen):
+        self.gen = gen
+        self.ix = whoosh_index.open_dir(str(Path(gen) / "whoosh"))
+        self._local = threading.local()
+        self.notices = {}
+        self.notice_dicts = {}
+        with open(Path(gen) / "notices.jsonl", encoding="utf-8") as lines:
+            for line in lines:
+                data = json.loads(line)
+                self.notice_dicts[data["id"]] = data
+                self.notices[data["id"]] = Notice.from_dict(data)
+        with self.ix.reader() as reader:
+            keys = list(reader.column_reader("doc_key"))
+        self.size = len(keys)
+        self.docs = []  # docnum -> (Notice, Paragraph)
+        for key in keys:
+            notice_id, n = key.rsplit(":", 1)
+            notice = self.notices[notice_id]
+            self.docs.append((notice, notice.paragraphs[int(n) - 1]))
+        self._build_arrays()
+
+    def _build_arrays(self):
+        notice_ids = sorted(self.notices, key=lambda i: (_sort_date(self.notices[i]), i))
+        notice_rank = {nid: r for r, nid in enumerate(notice_ids)}
+        self.notice_of = np.array([notice_rank[n.id] for n, _ in self.docs], dtype=np.int32)
+        self.notice_order = notice_ids
+        order = sorted(range(self.size), key=lambda d: (self.docs[d][0].id, self.docs[d][1].n))
+        self.tiebreak = np.empty(self.size, dtype=np.int64)
+        self.tiebreak[order] = np.arange(self.size)
+        # Notices are ranked by date already; within a notice, paragraphs stay in reading order.
+        self.oldest_first = np.lexsort((self.tiebreak, self.notice_of))
+        self.newest_first = np.lexsort((self.tiebreak, -self.notice_of.astype(np.int64)))
+        self.fields = {
+            "text": _Blob([fold(p.text) for _, p in self.docs]),
+            "headings": _Blob([fold(HEADING_SEPARATOR.join(p.headings)) for _, p in self.docs]),
+        }
+        self.notice_fields = {
+            "title": _Blob([fold(self.notices[i].title or "") for i in notice_ids]),
+            "issuer": _Blob([fold(self.notices[i].issuer or "") for i in notice_ids]),
+        }
+        self.facet_values, self.facet_codes = {}, {}
+        for name, _, multi in FACETS:
+            raw = [_facet_raw(name, notice, paragraph) for notice, paragraph in self.docs]
+            if multi:
+                values = sorted({v for vs in raw for v in vs})
+                index = {v: i for i, v in enumerate(values)}
+                codes = np.zeros((self.size, max(1, len(values))), dtype=bool)
+                for d, vs in enumerate(raw):
+                    for v in vs:
+                        codes[d, index[v]] = True
+            else:
+                values = sorted({v for v in raw if v})
+                index = {v: i for i, v in enumerate(values)}
+                codes = np.array([index.get(v, -1) for v in raw], dtype=np.int32)
+            self.facet_values[name] = values
+            self.facet_codes[name] = codes
+
+    def searcher(self):
+        """A Whoosh searcher for this thread (opened once per thread, then reused)."""
+        searcher = getattr(self._local, "searcher", None)
+        if searcher is None:
+            searcher = self._local.searcher = self.ix.searcher(weighting=BM25F())
+        return searcher
+
+    def term_mask(self, term):
+        """Documents whose folded fields contain the term (whitespace-insensitive)."""
+        pattern = _term_pattern(term.text)
+        mask = np.zeros(self.size, dtype=bool)
+        for name in term.fields:
+            if name in self.fields:
+                mask[self.fields[name].matching(pattern)] = True
+            else:
+                notices = np.zeros(len(self.notice_order), dtype=bool)
+                notices[self.notice_fields[name].matching(pattern)] = True
+                mask |= notices[self.notice_of]
+        return mask
+
+    def scores(self, terms):
+        """BM25F scores by docnum for the jieba words of the positive terms."""
+        subqueries = []
+        for term in terms:
+            tokens = words(term.text)
+            if not tokens:
+                continue
+            for name in term.fields:
+                if len(tokens) == 1:
+                    subqueries.append(wq.Term(name, tokens[0]))
+                else:
+                    subqueries.append(wq.Phrase(name, tokens))
+        scores = np.zeros(self.size, dtype=np.float64)
+        if subqueries:
+            results = self.searcher().search(wq.Or(subqueries), limit=None)
+            for docnum, score in results.items():
+                scores[docnum] = score
+        return scores
+
+
+class _Blob:
+    """Many folded strings joined by NUL, for one regex scan over all of them."""
+
+    def __init__(self, values):
+        self.text = "\0".join(values)
+        lengths = np.fromiter((len(v) + 1 for v in values), dtype=np.int64, count=len(values))
+        self.starts = np.concatenate(([0], np.cumsum(lengths)[:-1])) if len(values) else np.zeros(0, np.int64)
+
+    def matching(self, pattern):
+        positions = np.fromiter((m.start() for m in pattern.finditer(self.text)), dtype=np.int64)
+        if not len(positions):
+            return positions
+        return np.unique(np.searchsorted(self.starts, positions, side="right") - 1)
+
+
+def _term_pattern(text):
+    parts = fold(text).split()
+    return re.compile(r"\s*".join(re.escape(p) for p in parts))
+
+
+def _sort_date(notice):
+    return notice.published or notice.feedback_date or notice.inspection_end or notice.inspection_start or ""
+
+
+def _facet_raw(name, notice, paragraph):
+    if name == "problem_type":
+        return paragraph.problem_types
+    if name in ("category", "role"):
+        return getattr(paragraph, name) or ""
+    if name == "notice":
+        return notice.id
+    if name in ("province", "city"):
+        return getattr(notice.region, name) or ""
+    if name == "year":
+        return str(notice.year or "")
+    return getattr(notice, name) or ""
+
+
+class Engine:
+    """Searches the live index; reopens it when a rebuild switches generations."""
+
+    def __init__(self, index_dir, config=None):
+        self.index_dir = Path(index_dir)
+        self.config = config or settings.as_dict()
+        self._snapshot = None
+        self._target = None
+        self._lock = threading.Lock()
+
+    def snapshot(self):
+        """The loaded live generation, reloaded if `current` now points elsewhere."""
+        link = self.index_dir / store.CURRENT
+        try:
+            target = os.readlink(link)
+        except OSError:
+            target = None
+        if target != self._target or self._snapshot is None:
+            with self._lock:
+                if target != self._target or self._snapshot is None:
+                    gen, _marker = store.open_generation(self.index_dir)
+                    self._snapshot = Snapshot(gen)
+                    self._target = target
+        return self._snapshot
+
+    def notice(self, notice_id):
+        """The parsed notice as a dict (the parser's JSON), or None."""
+        return self.snapshot().notice_dicts.get(notice_id)
+
+    def facet_label(self, name, value):
+        if name == "notice":
+            notice = self.snapshot().notices.get(value)
+            return (notice.title or notice.source) if notice else value
+        return value
+
+    def search(self, request):
+        started = time.perf_counter()
+        self._check(request)
+        snap = self.snapshot()
+        query = parse(request.q)
+        if len(query.positive_terms()) + len(query.excluded) > self.config["MAX_QUERY_TERMS"]:
+            raise QueryError(f"查询词过多：最多 {self.config['MAX_QUERY_TERMS']} 个词、短语或排除词。")
+        base = np.ones(snap.size, dtype=bool)
+        for clause in query.clauses:
+            clause_mask = np.zeros(snap.size, dtype=bool)
+            for term in clause:
+                clause_mask |= snap.term_mask(term)
+            base &= clause_mask
+        for term in query.excluded:
+            base &= ~snap.term_mask(term)
+        selections = {name: self._selection_mask(snap, name, values)
+                      for name, values in request.filters.items() if values}
+        matched = base.copy()
+        for mask in selections.values():
+            matched &= mask
+        facets = [self._facet(snap, name, base, selections, request.filters.get(name, []))
+                  for name, _, _ in FACETS]
+        docnums = np.flatnonzero(matched)
+        scores = snap.scores(query.positive_terms()) if not query.empty else np.zeros(snap.size)
+        if request.sort == "relevance" and not query.empty:
+            order = docnums[np.lexsort((snap.tiebreak[docnums], -scores[docnums]))]
+        else:
+            ranked = snap.oldest_first if request.sort == "oldest" else snap.newest_first
+            order = ranked[matched[ranked]]
+        total_notices = len(np.unique(snap.notice_of[docnums]))
+        start = (request.page - 1) * request.per_page
+        if request.group:
+            page_docs, more = _group(snap, order, start, request.per_page)
+        else:
+            page_docs = order[start:start + request.per_page]
+            more = {}
+        hits = [self._hit(snap, d, scores[d], query, more.get(int(d), 0)) for d in page_docs]
+        return SearchResult(
+            request=request, query=query.describe(), notes=query.notes, total=int(len(docnums)),
+            total_notices=int(total_notices), hits=hits, facets=facets,
+            took_ms=round((time.perf_counter() - started) * 1000, 1),
+        )
+
+    def all_hits(self, request):
+        """Every matching paragraph in result order (for the CSV export), page by page."""
+        page = 1
+        while True:
+            result = self.search(SearchRequest(request.q, request.filters, request.sort, page,
+                                               self.config["MAX_PER_PAGE"], False))
+            yield from result.hits
+            if page >= result.pages:
+                return
+            page += 1
+
+    def _check(self, request):
+        if len(request.q or "") > self.config["MAX_QUERY_LENGTH"]:
+            raise QueryError(f"查询过长：最多 {self.config['MAX_QUERY_LENGTH']} 个字符。")
+        if request.sort not in SORTS:
+            raise QueryError(f"排序方式“{request.sort}”无效，可用：relevance、newest、oldest。")
+        if not 1 <= request.page <= self.config["MAX_PAGE"]:
+            raise QueryError(f"页码须在 1 到 {self.config['MAX_PAGE']} 之间。")
+        if not 1 <= request.per_page <= self.config["MAX_PER_PAGE"]:
+            raise QueryError(f"每页条数须在 1 到 {self.config['MAX_PER_PAGE']} 之间。")
+        unknown = set(request.filters) - set(FACET_LABELS)
+        if unknown:
+            raise QueryError(f"未知的筛选项：{'、'.join(sorted(unknown))}。")
+
+    def _selection_mask(self, snap, name, values):
+        codes, known = snap.facet_codes[name], snap.facet_values[name]
+        wanted = [known.index(v) for v in values if v in known]
+        if name in MULTI_VALUED:
+            return codes[:, wanted].any(axis=1) if wanted else np.zeros(snap.size, dtype=bool)
+        return np.isin(codes, wanted)
+
+    def _facet(self, snap, name, base, selections, selected):
+        mask = base.copy()
+        for other, other_mask in selections.items():
+            if other != name:
+                mask &= other_mask
+        codes, values = snap.facet_codes[name], snap.facet_values[name]
+        if name in MULTI_VALUED:
+            counts = codes[mask].sum(axis=0) if values else np.zeros(0, dtype=np.int64)
+        else:
+            picked = codes[mask]
+            counts = np.bincount(picked[picked >= 0], minlength=len(values))
+        entries = [FacetValue(v, self.facet_label(name, v), int(c), v in selected)
+                   for v, c in zip(values, counts) if c or v in selected]
+        # Selected values stay visible even at zero so they can be removed.
+        entries += [FacetValue(v, self.facet_label(name, v), 0, True)
+                    for v in selected if v not in values]
+        entries.sort(key=lambda e: (not e.selected, -e.count, _facet_sort_key(name, e.value)))
+        return Facet(name, FACET_LABELS[name], entries)
+
+    def _hit(self, snap, docnum, score, query, more):
+        notice, paragraph = snap.docs[docnum]
+        return Hit(
+            notice_id=notice.id, n=paragraph.n, title=notice.title or notice.source,
+            issuer=notice.issuer or "", published=notice.published or "",
+            text=paragraph.text, highlight=highlight(paragraph.text, query.positive_terms()),
+            headings=list(paragraph.headings), category=paragraph.category or "",
+            role=paragraph.role or "", problem_types=list(paragraph.problem_types),
+            province=notice.region.province or "", city=notice.region.city or "",
+            county=notice.region.county or "", level=notice.level or "",
+            year=str(notice.year or ""), score=round(float(score), 4), more_in_notice=more,
+        )
+
+
+def _facet_sort_key(name, value):
+    # Years read best newest first; everything else alphabetically after count.
+    return (-int(value),) if name == "year" and value.isdigit() else (value,)
+
+
+def _group(snap, order, start, per_page):
+    """The best paragraph of each notice, in result order, and how many more each has."""
+    notices = snap.notice_of[order]
+    _, first_index, counts = np.unique(notices, return_index=True, return_counts=True)
+    firsts = np.sort(first_index)
+    more_by_notice = dict(zip(notices[first_index].tolist(), (counts - 1).tolist()))
+    page = order[firsts[start:start + per_page]]
+    return page, {int(d): more_by_notice[int(snap.notice_of[d])] for d in page}
+
+
+def highlight(text, terms):
+    """HTML of `text` with every match of the terms wrapped in <mark>; all else escaped."""
+    folded = fold(text)
+    spans = []
+    for term in terms:
+        if "text" in term.fields:
+            spans += [m.span() for m in _term_pattern(term.text).finditer(folded) if m.end() > m.start()]
+    spans.sort()
+    merged = []
+    for start, end in spans:
+        if merged and start <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], end)
+        else:
+            merged.append([start, end])
+    out, last = [], 0
+    for start, end in merged:
+        out.append(html.escape(text[last:start]))
+        out.append("<mark>" + html.escape(text[start:end]) + "</mark>")
+        last = end
+    out.append(html.escape(text[last:]))
+    return "".join(out)
