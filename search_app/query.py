@@ -11,7 +11,11 @@ from dataclasses import dataclass, field
 
 #: Field scopes a user may write before a word, and the index fields they search.
 SCOPES = {"标题": ("title",), "单位": ("issuer",), "title": ("title",), "issuer": ("issuer",)}
-DEFAULT_FIELDS = ("text", "title", "headings", "issuer")
+#: A plain word matches a paragraph's text or the headings it sits under (a paragraph
+#: under 关于“虚报差旅费”问题 is about 差旅费); a quoted phrase matches the text only,
+#: so "…" returns exactly the paragraphs that contain it.
+WORD_FIELDS = ("text", "headings")
+PHRASE_FIELDS = ("text",)
 
 _TOKEN = re.compile(
     r"""(?P<neg>[-－])?(?:(?P<scope>[^\s:："“”]+)[:：])?(?:["“](?P<phrase>[^"“”]*)["”]?|(?P<word>[^\s"“”]+))"""
@@ -21,7 +25,7 @@ _TOKEN = re.compile(
 @dataclass(frozen=True)
 class Term:
     text: str  # as typed (without quotes), matched as a substring after folding
-    fields: tuple = DEFAULT_FIELDS
+    fields: tuple = WORD_FIELDS
     phrase: bool = False
 
 
@@ -67,7 +71,7 @@ def parse(text):
             else:
                 pending_or = True
             continue
-        fields = DEFAULT_FIELDS
+        fields = PHRASE_FIELDS if phrase is not None else WORD_FIELDS
         if scope is not None:
             if scope in SCOPES:
                 fields = SCOPES[scope]

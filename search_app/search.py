@@ -39,6 +39,7 @@ from indexer.schema import FACETS, HEADING_SEPARATOR
 from .query import parse
 
 SORTS = ("relevance", "newest", "oldest")
+SCORED_FIELDS = ("text", "headings", "title")
 FACET_LABELS = {name: label for name, label, _ in FACETS}
 MULTI_VALUED = {name for name, _, multi in FACETS if multi}
 
@@ -192,13 +193,17 @@ class Snapshot:
         return mask
 
     def scores(self, terms):
-        """BM25F scores by docnum for the jieba words of the positive terms."""
+        """BM25F scores by docnum for the jieba words of the positive terms.
+
+        Scoring looks at the title and headings too (boosted in the schema), even
+        where matching did not, so paragraphs of a notice about the query rank first.
+        """
         subqueries = []
         for term in terms:
             tokens = words(term.text)
             if not tokens:
                 continue
-            for name in term.fields:
+            for name in SCORED_FIELDS:
                 if len(tokens) == 1:
                     subqueries.append(wq.Term(name, tokens[0]))
                 else:
