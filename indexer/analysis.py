@@ -2,7 +2,7 @@
 
 Why not jieba's own `ChineseAnalyzer`: it numbers positions by character (phrase
 queries never match), drops single characters, digits and stop words, and stems
-ASCII. Here positions count tokens, offsets point into the original text (for
+ASCII. Here positions count words, offsets point into the original text (for
 highlighting), and nothing is dropped but whitespace and punctuation.
 
 Folding (`fold`) maps each character to one character: NFKC (full-width →
@@ -10,12 +10,20 @@ half-width), traditional → simplified, lower case. Because it never changes th
 length, an offset in folded text is the same offset in the stored original, and
 the same function serves the index, the query and the exact-substring scan.
 
+jieba cuts the same word differently in different contexts, and the user
+dictionary keeps compounds such as 整改措施 whole, so at index time each long
+word also yields the dictionary words inside it (整改, 措施) at the same
+position, at half weight: a query for 整改 still scores paragraphs that only say
+整改措施, below those that use the word on its own.
+
 The analyzer classes are pickled into the index schema, so they must stay at
 this import path. Nothing machine-specific is pickled: the jieba dictionary is
-loaded lazily in whichever process first tokenises (spawned writers included).
+loaded lazily in whichever process first tokenises (spawned writers included),
+from the `USER_DICT` setting.
 """
 
 import logging
+import re
 import threading
 import unicodedata
 from functools import lru_cache
@@ -25,8 +33,15 @@ from whoosh.analysis import Filter, Token, Tokenizer
 
 from . import settings
 
+#: Weight of a dictionary word found inside a longer word, relative to a whole word.
+SUBWORD_BOOST = 0.5
+
 _jieba = None
 _jieba_lock = threading.Lock()
+
+
+class UserDictError(ValueError):
+    """The jieba user dictionary has a line jieba cannot use; the message names it."""
 
 
 def jieba_tokenizer():
@@ -38,11 +53,41 @@ def jieba_tokenizer():
                 jieba.setLogLevel(logging.WARNING)
                 tokenizer = jieba.Tokenizer()
                 tokenizer.initialize()
-                user_dict = settings.get("USER_DICT")
-                if user_dict.exists():
-                    tokenizer.load_userdict(str(user_dict))
+                for word, freq, tag in user_words(settings.get("USER_DICT")):
+                    tokenizer.add_word(word, freq, tag)
                 _jieba = tokenizer
     return _jieba
+
+
+_USER_LINE = re.compile(r"^(?P<word>\S+)(?:\s+(?P<freq>\S+))?(?:\s+(?P<tag>[A-Za-z]+))?$")
+
+
+def user_words(path):
+    """(word, frequency or None, tag or None) for each entry of a user dictionary file.
+
+    The format is jieba's (`word [frequency] [tag]`, one a line) plus blank lines
+    and `#` comments. Words are folded, because jieba cuts folded text.
+    """
+    try:
+        lines = path.read_text(encoding="utf-8-sig").splitlines()
+    except FileNotFoundError:
+        return []
+    except (OSError, UnicodeDecodeError) as exc:
+        raise UserDictError(f"Cannot read the jieba user dictionary {path} ({exc}); "
+                            "fix the file or point NOTICE_SEARCH_USER_DICT elsewhere.") from None
+    entries = []
+    for number, line in enumerate(lines, 1):
+        line = line.split("#", 1)[0].strip()
+        if not line:
+            continue
+        match = _USER_LINE.match(line)
+        freq = match and match["freq"]
+        if not match or (freq and not freq.isdigit()):
+            raise UserDictError(f"{path} line {number}: {line!r} is not `word [frequency] [tag]` "
+                                "(a word without spaces, then an optional whole number and "
+                                "part-of-speech tag); fix or remove the line.")
+        entries.append((fold(match["word"]), int(freq) if freq else None, match["tag"]))
+    return entries
 
 
 @lru_cache(maxsize=None)
@@ -53,13 +98,20 @@ def _converter():
 
 
 _fold_table = {}  # ord(char) -> folded char, filled as new characters are met
+_fold_lock = threading.Lock()
 
 
 def _fold_char(char):
-    folded = unicodedata.normalize("NFKC", char)
-    if len(folded) != 1:
-        folded = char
-    return folded.lower() if len(folded.lower()) == 1 else folded
+    nfkc = unicodedata.normalize("NFKC", char)
+    if len(nfkc) != 1:
+        nfkc = char
+    if not nfkc.isascii():
+        # One character at a time, so t2s cannot treat neighbours as a phrase.
+        simplified = _converter().convert(nfkc)
+        if len(simplified) == 1:
+            nfkc = simplified
+    lower = nfkc.lower()
+    return lower if len(lower) == 1 else nfkc
 
 
 def fold(text):
@@ -68,27 +120,32 @@ def fold(text):
     Characters are converted one by one (cached in a translate table), so the
     result aligns character for character with the input.
     """
-    missing = {c for c in set(text) if ord(c) not in _fold_table}
+    missing = [c for c in set(text) if ord(c) not in _fold_table]
     if missing:
-        chars = sorted(missing)
-        nfkc = [_fold_char(c) for c in chars]
-        # One character per line, so t2s cannot merge neighbours into a phrase;
-        # line breaks themselves must stay out of the batch.
-        batch = [n for n in nfkc if n != "\n"]
-        simplified = dict(zip(batch, _converter().convert("\n".join(batch)).split("\n")))
-        for char, n in zip(chars, nfkc):
-            s = simplified.get(n, n)
-            _fold_table[ord(char)] = s if len(s) == 1 else n
+        with _fold_lock:
+            for char in missing:
+                _fold_table[ord(char)] = _fold_char(char)
     return text.translate(_fold_table)
 
 
 def _is_word(text):
-    """True when a token holds at least one letter, digit or CJK character."""
+    """True when a cut holds at least one letter, digit or CJK character."""
     return any(unicodedata.category(c)[0] in "LN" for c in text)
 
 
+@lru_cache(maxsize=8192)
+def _cut(folded):
+    """jieba's words of folded text with their offsets, punctuation and spaces left out.
+
+    Cached because titles, issuers and heading paths repeat on every paragraph
+    of a notice, and cutting is the slowest step of indexing.
+    """
+    return tuple((word, start, end) for word, start, end in jieba_tokenizer().tokenize(folded)
+                 if _is_word(word))
+
+
 class JiebaTokenizer(Tokenizer):
-    """Cut folded text with jieba; positions by token, offsets into the original."""
+    """Cut folded text with jieba; positions count words, offsets point into the original."""
 
     def __eq__(self, other):
         return type(self) is type(other)
@@ -107,10 +164,7 @@ class JiebaTokenizer(Tokenizer):
                 token.startchar, token.endchar = start_char, start_char + len(value)
             yield token
             return
-        pos = start_pos
-        for word, start, end in jieba_tokenizer().tokenize(folded, HMM=True):
-            if not _is_word(word):
-                continue
+        for pos, (word, start, end) in enumerate(_cut(folded), start_pos):
             token.text = word
             token.boost = 1.0
             token.stopped = False
@@ -120,28 +174,47 @@ class JiebaTokenizer(Tokenizer):
                 token.pos = pos
             if chars:
                 token.startchar, token.endchar = start_char + start, start_char + end
-            pos += 1
             yield token
 
 
-class StripFilter(Filter):
-    """Drop surrounding whitespace jieba sometimes leaves on mixed tokens."""
+class SubwordFilter(Filter):
+    """At index time, follow each long word with the dictionary words inside it.
+
+    The inner words take the outer word's position (so phrases of whole words
+    still match) and `SUBWORD_BOOST` as weight (so a whole-word match ranks
+    higher). Queries are not expanded: a query word is looked up as cut.
+    """
 
     def __eq__(self, other):
         return type(self) is type(other)
 
     def __call__(self, tokens):
         for token in tokens:
-            token.text = token.text.strip()
-            if token.text:
+            yield token
+            if token.mode != "index" or len(token.text) < 3:
+                continue
+            start = token.startchar if token.chars else 0
+            for sub, offset in _subwords(token.text):
+                token.text = sub
+                token.boost = SUBWORD_BOOST
+                if token.chars:
+                    token.startchar, token.endchar = start + offset, start + offset + len(sub)
                 yield token
 
 
+@lru_cache(maxsize=65536)
+def _subwords(word):
+    """(dictionary word, offset) for every shorter dictionary word of two or more characters inside `word`."""
+    freq = jieba_tokenizer().FREQ
+    return tuple((word[i:j], i) for i in range(len(word) - 1) for j in range(i + 2, len(word) + 1)
+                 if j - i < len(word) and freq.get(word[i:j]))
+
+
 def ChineseAnalyzer():
-    """The analyzer of every full-text field: jieba cuts of folded text, nothing stemmed or stopped."""
-    return JiebaTokenizer() | StripFilter()
+    """The analyzer of every full-text field: jieba words of folded text, nothing stemmed or stopped."""
+    return JiebaTokenizer() | SubwordFilter()
 
 
 def words(text):
-    """The jieba words of `text` as the index sees them (used to analyse queries)."""
-    return [t.text for t in ChineseAnalyzer()(text)]
+    """The jieba words of `text` as a query is cut (no inner words added)."""
+    return [t.text for t in ChineseAnalyzer()(text, mode="query")]

@@ -1,119 +1,469 @@
-"""Indexing: parse every notice in the data folder into a new generation, verify, switch.
+"""Indexing: rebuild, update and check, each leaving the live index serving until a verified new one replaces it.
 
-A rebuild never writes into the live index: it fills a fresh folder, checks that
-the documents it meant to add are there, writes the marker, and only then swaps
-the `current` symlink (see `indexer.store`). One unreadable file is reported and
-skipped; the rest are indexed.
+`rebuild` parses every notice file into a new generation (see `indexer.store`),
+verifies it, marks it and switches to it. `update` makes a new generation from
+the live one instead: it hard-links the live Whoosh files, deletes the notices
+whose files changed or went away, adds the new ones and reuses the stored parse
+of every unchanged file (known by its content hash), so changing one notice of
+thousands takes about a second. `check` parses everything and indexes nothing.
+
+A file that cannot be read as a notice is reported and skipped; the same content
+under two names is indexed once and reported. Whatever fails, the live index is
+left as it was.
 """
 
 import hashlib
 import json
+import shutil
 import time
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from whoosh import index as whoosh_index
+from whoosh import query as wq
+from whoosh.reading import SegmentReader
 
-from . import store
-from .notice import NoticeError
-from .parsing import parse_file
-from .schema import make_schema, paragraph_documents
+from . import analysis, settings, store, writers
+from .progress import Progress
+from .schema import LeanCodec, make_schema, paragraph_documents
+from .writers import Job
 
-
-@dataclass
-class Summary:
-    notices: int = 0
-    paragraphs: int = 0
-    skipped: list = field(default_factory=list)  # [(path, reason)]
-    seconds: float = 0.0
-    generation: str = ""
-
-    def lines(self):
-        yield f"{self.notices} notices, {self.paragraphs} paragraphs indexed in {self.seconds:.1f} s"
-        for path, reason in self.skipped:
-            yield f"skipped {path}: {reason}"
+#: `update` rebuilds everything instead when more than this share of the files changed.
+UPDATE_SHARE = 0.25
+#: Segments with fewer documents than this are "small": updates add one each.
+SMALL_SEGMENT = 5000
+#: Once an update would leave this many small segments, it merges them into its own.
+MAX_SMALL_SEGMENTS = 8
 
 
 class BuildError(Exception):
     """The new index could not be built; the live index is untouched."""
 
 
+@dataclass
+class Summary:
+    """What a rebuild, update or check did, for the closing report and the exit status."""
+
+    action: str = "rebuild"
+    notices: int = 0
+    paragraphs: int = 0
+    skipped: list = field(default_factory=list)  # [(source, reason)]: files not in the index
+    warnings: list = field(default_factory=list)  # [(source, sentence)]: indexed, but worth a look
+    files: Counter = field(default_factory=Counter)  # update: added, changed, removed, unchanged files
+    notes: list = field(default_factory=list)  # sentences about how the work was done
+    generation: str = ""  # the generation made live; "" when none was
+    seconds: float = 0.0
+
+    def lines(self):
+        totals = f"{self.notices} notices, {self.paragraphs} paragraphs"
+        yield from self.notes
+        if self.action == "check":
+            yield f"checked: {totals} would be indexed ({self.seconds:.1f} s)"
+        elif self.action == "update" and not self.generation:
+            yield f"already up to date: {totals} ({self.seconds:.1f} s)"
+        elif self.action == "update":
+            changes = ", ".join(f"{self.files[k]} {k}" for k in ("added", "changed", "removed") if self.files[k])
+            yield f"updated ({changes}); {self.generation} is live: {totals} in {self.seconds:.1f} s"
+        else:
+            yield f"rebuilt; {self.generation} is live: {totals} in {self.seconds:.1f} s"
+        for source, reason in self.skipped:
+            yield f"skipped {source}: {reason}"
+        for source, sentence in self.warnings:
+            yield f"warning {source}: {sentence}"
+
+
 def notice_files(data_dir):
-    """Every *.txt file under the data folder, in a stable order."""
+    """Every *.txt file under the data folder, hidden ones left out, in a stable order."""
     data_dir = Path(data_dir)
     if not data_dir.is_dir():
-        raise BuildError(f"Data folder {data_dir} does not exist or is not a folder.")
-    return sorted(p for p in data_dir.rglob("*.txt") if p.is_file())
+        raise BuildError(f"Data folder {data_dir} does not exist or is not a folder; "
+                         "give another with --data or NOTICE_SEARCH_DATA.")
+    return sorted(p for p in data_dir.rglob("*") if p.suffix.lower() == ".txt" and p.is_file()
+                  and not any(part.startswith(".") for part in p.relative_to(data_dir).parts))
 
 
 def fingerprint(data_dir):
-    """A digest of the data folder's file names, sizes and times, plus the index format.
+    """A digest of the data folder's file names, sizes and times.
 
     Cheap enough to compute on every `./dev run`: it reads no file contents.
     """
-    digest = hashlib.sha256(f"format {store.FORMAT}".encode())
+    digest = hashlib.sha256()
     for path in notice_files(data_dir):
         stat = path.stat()
         digest.update(f"{path.relative_to(data_dir)}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
     return digest.hexdigest()
 
 
+def index_version():
+    """A digest of everything besides the notices that decides what the index holds.
+
+    The index format, the code that parses, tokenises and lays out documents,
+    and the files people edit in data/ (user dictionary, taxonomy, …). When it
+    differs from the live index's, `update` cannot reuse stored parses and
+    rebuilds, and `rebuild --if-stale` rebuilds.
+    """
+    package = Path(__file__).resolve().parent
+    paths = [package / "notice.py", package / "analysis.py", package / "schema.py",
+             *sorted((package / "parsing").rglob("*.py")),
+             *sorted(p for p in (settings.PROJECT_ROOT / "data").glob("*") if p.is_file()),
+             settings.get("USER_DICT"), settings.get("TAXONOMY")]
+    digest = hashlib.sha256(f"format {store.FORMAT}\n".encode())
+    for path in dict.fromkeys(paths):
+        try:
+            digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+        except OSError:
+            digest.update(path.name.encode() + b"\0missing\0")
+    return digest.hexdigest()
+
+
 def is_stale(data_dir, index_dir):
-    """True when there is no usable index, or it was built from different files."""
+    """True when there is no usable index, or it was built from other files or by other code."""
     try:
         _gen, marker = store.open_generation(index_dir)
     except store.IndexUnavailable:
         return True
-    return marker.get("fingerprint") != fingerprint(data_dir)
+    return marker.get("fingerprint") != fingerprint(data_dir) or marker.get("version") != index_version()
 
 
-def parse_all(data_dir, summary, progress=None):
-    """Parse every notice file, recording failures in `summary` instead of stopping."""
-    notices = []
+def scan(data_dir, summary, entries):
+    """A Job for each distinct notice file; unreadable files and duplicates go to `summary` and `entries`."""
+    jobs, first = [], {}
     for path in notice_files(data_dir):
+        source = path.relative_to(data_dir).as_posix()
         try:
-            notices.append(parse_file(path, root=data_dir))
-        except NoticeError as exc:
-            summary.skipped.append((str(path), exc.reason))
-        if progress:
-            progress(path)
-    return notices
+            sha = hashlib.sha256(path.read_bytes()).hexdigest()
+        except OSError as exc:
+            reason = f"cannot be read ({exc.strerror})"
+            summary.skipped.append((source, reason))
+            entries.append(_entry(source, None, skipped=reason))
+            continue
+        if sha in first:
+            reason = f"same content as {first[sha]}, which is indexed instead"
+            summary.skipped.append((source, reason))
+            entries.append(_entry(source, sha, skipped=reason, duplicate_of=first[sha]))
+            continue
+        first[sha] = source
+        jobs.append(Job(str(path), source, sha))
+    return jobs
 
 
-def rebuild(data_dir, index_dir, progress=None):
-    """Build a complete new index generation from `data_dir` and make it live."""
+def _entry(source, sha, notice=None, paragraphs=0, skipped=None, duplicate_of=None):
+    """One line of files.jsonl: a data file, its hash and what became of it."""
+    return {"source": source, "sha256": sha, "notice": notice, "paragraphs": paragraphs,
+            "skipped": skipped, "duplicate_of": duplicate_of}
+
+
+def _locked(action, data_dir, index_dir, progress, wait, work):
+    """Run `work(summary, data_dir, index_dir, progress)` holding the index folder's lock."""
     started = time.monotonic()
-    summary = Summary()
-    with store.rebuild_lock(index_dir):
+    data_dir, index_dir = Path(data_dir), Path(index_dir)
+    progress = progress or Progress()
+    summary = Summary(action)
+    try:
+        analysis.user_words(settings.get("USER_DICT"))
+    except analysis.UserDictError as exc:
+        raise BuildError(str(exc)) from None
+    store.claim_root(index_dir)
+    with store.lock(index_dir, wait=wait, on_wait=progress.log):
         store.remove_stale(index_dir)
-        stamp = fingerprint(data_dir)
-        notices = parse_all(data_dir, summary, progress)
-        building = store.new_building_folder(index_dir)
-        write_generation(building, notices, summary, fingerprint=stamp)
-        summary.generation = store.switch_to(index_dir, building).name
+        work(summary, data_dir, index_dir, progress)
         store.remove_stale(index_dir)
     summary.seconds = time.monotonic() - started
     return summary
 
 
+def rebuild(data_dir, index_dir, progress=None, procs=None, wait=False):
+    """Build a complete new index generation from `data_dir` and make it live."""
+    return _locked("rebuild", data_dir, index_dir, progress, wait,
+                   lambda summary, data, index, prog: _rebuild(summary, data, index, prog, procs))
+
+
+def _rebuild(summary, data_dir, index_dir, progress, procs):
+    stamp = fingerprint(data_dir)
+    entries = []
+    jobs = scan(data_dir, summary, entries)
+    if not jobs:
+        raise BuildError(f"No notice files (*.txt) in {data_dir}; nothing was indexed. "
+                         "Give the right folder with --data or NOTICE_SEARCH_DATA.")
+    by_source = {job.source: job for job in jobs}
+    expected = {}
+    building = store.new_building_folder(index_dir)
+    try:
+        whoosh_dir = building / store.WHOOSH
+        whoosh_dir.mkdir()
+        whoosh_index.create_in(str(whoosh_dir), make_schema())
+        with open(building / store.NOTICES, "w", encoding="utf-8") as notices:
+            def collect(message):
+                if message[0] == "notice":
+                    _, source, notice_id, count, line = message
+                    notices.write(line + "\n")
+                    expected[notice_id] = count
+                    entries.append(_entry(source, by_source[source].sha256, notice_id, count))
+                else:
+                    _, source, reason = message
+                    summary.skipped.append((source, reason))
+                    entries.append(_entry(source, by_source[source].sha256, skipped=reason))
+                progress.advance()
+
+            progress.start("indexing", len(jobs))
+            try:
+                writers.index_files(whoosh_dir, data_dir, jobs, collect, procs)
+            except writers.WorkerFailed as exc:
+                raise BuildError(str(exc)) from None
+            finally:
+                progress.finish()
+        if not expected:
+            raise BuildError(f"None of the {len(jobs)} files in {data_dir} could be read as a notice "
+                             "(reasons below); nothing was indexed.")
+        progress.log("verifying the new index")
+        _verify(whoosh_dir, sum(expected.values()), expected, every_notice=True)
+        _finish(summary, index_dir, building, entries, expected, stamp)
+    except BaseException:
+        shutil.rmtree(building, ignore_errors=True)
+        raise
+
+
 def write_generation(folder, notices, summary, **marker_info):
-    """Write the Whoosh index and the notices file into `folder`, then verify and mark it."""
-    whoosh_dir = Path(folder) / "whoosh"
+    """Write a complete, verified and marked generation into `folder` from notices already parsed.
+
+    For tests and tools that make their notices themselves; `rebuild` parses
+    files in worker processes instead. Switch to the folder with `store.switch_to`.
+    """
+    folder = Path(folder)
+    whoosh_dir = folder / store.WHOOSH
     whoosh_dir.mkdir()
-    ix = whoosh_index.create_in(str(whoosh_dir), make_schema())
-    writer = ix.writer(limitmb=512)
-    with open(Path(folder) / "notices.jsonl", "w", encoding="utf-8") as out:
+    whoosh_index.create_in(str(whoosh_dir), make_schema())
+    ix = whoosh_index.open_dir(str(whoosh_dir))
+    writer = ix.writer(codec=LeanCodec(), limitmb=writers.LIMITMB)
+    expected = {}
+    for notice in notices:
+        expected[notice.id] = 0
+        for document in paragraph_documents(notice):
+            writer.add_document(**document)
+            expected[notice.id] += 1
+    writer.commit()
+    _write_lines(folder / store.NOTICES, (json.dumps(n.to_dict(), ensure_ascii=False) for n in notices))
+    _write_lines(folder / store.FILES, (json.dumps(_entry(n.source, None, n.id, expected[n.id]), ensure_ascii=False)
+                                        for n in notices))
+    _verify(whoosh_dir, sum(expected.values()), expected, every_notice=True)
+    summary.notices, summary.paragraphs = len(expected), sum(expected.values())
+    store.write_marker(folder, notices=summary.notices, paragraphs=summary.paragraphs, **marker_info)
+
+
+def _finish(summary, index_dir, building, entries, expected, stamp):
+    """Write the file list and the marker into a verified `building` folder and switch to it."""
+    _write_lines(building / store.FILES, (json.dumps(e, ensure_ascii=False) for e in
+                                          sorted(entries, key=lambda e: e["source"])))
+    summary.notices, summary.paragraphs = len(expected), sum(expected.values())
+    store.write_marker(building, notices=summary.notices, paragraphs=summary.paragraphs,
+                       fingerprint=stamp, version=index_version())
+    summary.generation = store.switch_to(index_dir, building).name
+
+
+def _write_lines(path, lines):
+    with open(path, "w", encoding="utf-8") as out:
+        for line in lines:
+            out.write(line + "\n")
+
+
+def _verify(whoosh_dir, total, counts, every_notice=False):
+    """Check the new index holds `total` documents and each notice in `counts` that many paragraphs.
+
+    With `every_notice`, `counts` must list every notice in the index, and the
+    check reads them all from the notice_id column; otherwise each listed notice
+    is counted by a search (updates list only the notices they added or removed).
+    """
+    ix = whoosh_index.open_dir(str(whoosh_dir))
+    with ix.searcher() as searcher:
+        problem = None
+        if searcher.doc_count() != total:
+            problem = f"it holds {searcher.doc_count()} paragraphs instead of {total}"
+        elif every_notice:
+            found = Counter(searcher.reader().column_reader("notice_id"))
+            wrong = next((i for i in counts.keys() | found.keys() if counts.get(i, 0) != found[i]), None)
+            if wrong:
+                problem = f"notice {wrong} has {found[wrong]} paragraphs instead of {counts.get(wrong, 0)}"
+        else:
+            for notice_id, count in counts.items():
+                found = len(list(searcher.docs_for_query(wq.Term("notice_id", notice_id))))
+                if found != count:
+                    problem = f"notice {notice_id} has {found} paragraphs instead of {count}"
+                    break
+    if problem:
+        raise BuildError(f"The new index failed verification ({problem}); it was discarded.")
+
+
+def update(data_dir, index_dir, progress=None, procs=None, wait=False):
+    """Bring the live index up to date with `data_dir`, touching only the files that changed."""
+    return _locked("update", data_dir, index_dir, progress, wait,
+                   lambda summary, data, index, prog: _update(summary, data, index, prog, procs))
+
+
+def _update(summary, data_dir, index_dir, progress, procs):
+    reason = _cannot_update(index_dir)
+    if reason:
+        summary.notes.append(f"{reason}: rebuilt everything")
+        summary.action = "rebuild"
+        return _rebuild(summary, data_dir, index_dir, progress, procs)
+    stamp = fingerprint(data_dir)
+    live, marker = store.open_generation(index_dir)
+    old_entries = [json.loads(line) for line in (live / store.FILES).read_text(encoding="utf-8").splitlines()]
+    known = {e["sha256"]: e for e in old_entries if e["sha256"] and not e["duplicate_of"]}
+    old_sources = {e["source"]: e["sha256"] for e in old_entries}
+    old_notices = {e["notice"]: e for e in old_entries if e["notice"]}
+
+    entries = []
+    jobs = scan(data_dir, summary, entries)
+    summary.files.update(
+        "unchanged" if old_sources.get(job.source) == job.sha256 else "changed" if job.source in old_sources
+        else "added" for job in jobs)
+    summary.files["removed"] = len(old_sources.keys() - {e["source"] for e in entries} - {j.source for j in jobs})
+    if not jobs:
+        raise BuildError(f"No notice files (*.txt) in {data_dir}; the live index was left as it was. "
+                         "Give the right folder with --data or NOTICE_SEARCH_DATA.")
+    fresh = [job for job in jobs if job.sha256 not in known]
+    if len(fresh) > max(writers.FILES_PER_WORKER, UPDATE_SHARE * len(jobs)):
+        summary.notes.append(f"{len(fresh)} of {len(jobs)} files are new or changed: rebuilt everything")
+        summary.action, summary.skipped, summary.files = "rebuild", [], Counter()
+        return _rebuild(summary, data_dir, index_dir, progress, procs)
+
+    kept = {}  # notice id -> source, for notices whose parse is reused
+    for job in jobs:
+        entry = known.get(job.sha256)
+        if entry is None:
+            continue
+        if entry["notice"]:
+            kept[entry["notice"]] = job.source
+            entries.append(_entry(job.source, job.sha256, entry["notice"], entry["paragraphs"]))
+        else:
+            summary.skipped.append((job.source, entry["skipped"]))
+            entries.append(_entry(job.source, job.sha256, skipped=entry["skipped"]))
+    added = {}  # notice id -> Notice
+    if fresh:
+        progress.start("parsing new and changed files", len(fresh))
+    for job in fresh:
+        notice, reason = writers.parse(job, data_dir)
+        if notice is None:
+            summary.skipped.append((job.source, reason))
+            entries.append(_entry(job.source, job.sha256, skipped=reason))
+        else:
+            added[notice.id] = notice
+            entries.append(_entry(job.source, job.sha256, notice.id, len(notice.paragraphs)))
+        progress.advance()
+    progress.finish()
+    removed = old_notices.keys() - kept.keys() - added.keys()
+    moved = {i: source for i, source in kept.items() if old_notices[i]["source"] != source}
+    expected = {e["notice"]: e["paragraphs"] for e in entries if e["notice"]}
+    if not expected:
+        raise BuildError(f"None of the files in {data_dir} could be read as a notice (reasons below); "
+                         "the live index was left as it was.")
+    if sorted(entries, key=lambda e: e["source"]) == sorted(old_entries, key=lambda e: e["source"]):
+        summary.notices, summary.paragraphs = len(expected), sum(expected.values())
+        if marker.get("fingerprint") != stamp:
+            # Only times changed (files touched or copied back): remember that, so
+            # `rebuild --if-stale` does not rebuild for it. The marker is metadata, not index.
+            store.write_marker(live, **{**marker, "fingerprint": stamp})
+        return
+
+    building = store.new_building_folder(index_dir)
+    try:
+        whoosh_dir = store.link_whoosh(live, building)
+        if added or removed:
+            _apply(whoosh_dir, removed, added.values())
+        _rewrite_notices(live / store.NOTICES, building / store.NOTICES, removed, moved, added.values())
+        progress.log("verifying the new index")
+        _verify(whoosh_dir, sum(expected.values()),
+                {**{i: 0 for i in removed}, **{i: len(n.paragraphs) for i, n in added.items()}})
+        _finish(summary, index_dir, building, entries, expected, stamp)
+    except BaseException:
+        shutil.rmtree(building, ignore_errors=True)
+        raise
+
+
+def _cannot_update(index_dir):
+    """Why the live index cannot be updated in place of a rebuild, or None."""
+    try:
+        _gen, marker = store.open_generation(index_dir)
+    except store.IndexUnavailable:
+        return "there was no usable index"
+    if marker.get("version") != index_version():
+        return "the parser, the tokenizer or the data files they use changed since the last rebuild"
+    return None
+
+
+def _apply(whoosh_dir, removed, notices):
+    """Delete the removed notices and add the new ones, in one Whoosh commit."""
+    ix = whoosh_index.open_dir(str(whoosh_dir))
+    writer = ix.writer(codec=LeanCodec(), limitmb=writers.LIMITMB)
+    try:
+        for notice_id in removed:
+            writer.delete_by_term("notice_id", notice_id)
         for notice in notices:
             for document in paragraph_documents(notice):
                 writer.add_document(**document)
-                summary.paragraphs += 1
-            out.write(json.dumps(notice.to_dict(), ensure_ascii=False) + "\n")
+    except BaseException:
+        writer.cancel()
+        raise
+    writer.commit(mergetype=_merge_small_segments)
+
+
+def _merge_small_segments(writer, segments):
+    """Whoosh merge policy for updates: leave big segments alone, merge small ones once they pile up.
+
+    Each update adds one small segment; left alone they would slow every search
+    down. Merging them (and dropping their deleted documents) costs little
+    because they are small; the big segments of the last rebuild are never
+    rewritten, so an update stays fast however large the index.
+    """
+    small = [s for s in segments if s.doc_count_all() - s.deleted_count() < SMALL_SEGMENT]
+    if len(small) + 1 < MAX_SMALL_SEGMENTS:
+        return list(segments)
+    for segment in small:
+        reader = SegmentReader(writer.storage, writer.schema, segment)
+        writer.add_reader(reader)
+        reader.close()
+    return [s for s in segments if s not in small]
+
+
+def _rewrite_notices(source, target, removed, moved, added):
+    """Copy notices.jsonl without the removed notices, with new sources for moved ones, plus the added."""
+    prefix = b'{"id": "'
+    with open(source, "rb") as old, open(target, "wb") as new:
+        for line in old:
+            notice_id = line[len(prefix):len(prefix) + 16].decode() if line.startswith(prefix) else None
+            if notice_id is None:
+                notice_id = json.loads(line)["id"]
+            if notice_id in removed:
+                continue
+            if notice_id in moved:
+                data = json.loads(line)
+                data["source"] = moved[notice_id]
+                line = (json.dumps(data, ensure_ascii=False) + "\n").encode()
+            new.write(line)
+        for notice in added:
+            new.write((json.dumps(notice.to_dict(), ensure_ascii=False) + "\n").encode())
+
+
+def check(data_dir, progress=None, procs=None):
+    """Parse every notice file and report what a rebuild would skip; index nothing."""
+    started = time.monotonic()
+    progress = progress or Progress()
+    summary = Summary("check")
+    jobs = scan(Path(data_dir), summary, [])
+    if not jobs:
+        raise BuildError(f"No notice files (*.txt) in {data_dir}; give the right folder with --data "
+                         "or NOTICE_SEARCH_DATA.")
+    progress.start("checking", len(jobs))
+    for job, (paragraphs, reason) in zip(jobs, writers.parse_all(jobs, data_dir, procs)):
+        if reason:
+            summary.skipped.append((job.source, reason))
+        else:
             summary.notices += 1
-    writer.commit()
-    with ix.searcher() as searcher:
-        if searcher.doc_count() != summary.paragraphs:
-            raise BuildError(
-                f"verification failed: wrote {summary.paragraphs} paragraphs but the index holds "
-                f"{searcher.doc_count()}; the live index was left as it was."
-            )
-    store.write_marker(folder, notices=summary.notices, paragraphs=summary.paragraphs, **marker_info)
+            summary.paragraphs += paragraphs
+            if not paragraphs:
+                summary.warnings.append((job.source, "has no paragraphs, so no search can find it"))
+        progress.advance()
+    progress.finish()
+    summary.seconds = time.monotonic() - started
+    return summary

@@ -1,13 +1,22 @@
-"""`notice-index`: parse notices, build and check the index, search it from a terminal."""
+"""`notice-index`: parse notices, build, update and check the index, search it from a terminal.
+
+Exit status of rebuild, update and check: 0 when every file is in the (new)
+index, 2 when some files were skipped but the index is live, 1 when nothing
+changed because of an error. Of search: 0 when every query was answered, 2 when
+some were refused, 1 when there is no index to search.
+"""
 
 import argparse
 import json
+import os
 import sys
+from itertools import islice
 
-from . import settings
-from .build import BuildError, is_stale, rebuild
+from . import settings, store
+from .build import BuildError, check, is_stale, rebuild, update
 from .notice import NoticeError
 from .parsing import parse_file
+from .progress import for_terminal
 
 
 def cmd_parse(args):
@@ -24,36 +33,142 @@ def cmd_parse(args):
     return status
 
 
-def cmd_rebuild(args):
-    """Build a new index from the data folder and switch to it."""
-    data_dir = settings.get("DATA_DIR", {"DATA_DIR": args.data})
-    index_dir = settings.get("INDEX_DIR", {"INDEX_DIR": args.index})
-    if args.if_stale and not is_stale(data_dir, index_dir):
-        print(f"notice-index: index in {index_dir} is up to date with {data_dir}")
-        return 0
-    try:
-        summary = rebuild(data_dir, index_dir)
-    except BuildError as exc:
-        print(f"notice-index: rebuild failed, the previous index is still live: {exc}", file=sys.stderr)
-        return 1
+def _folders(args):
+    data_dir = settings.get("DATA_DIR", {"DATA_DIR": getattr(args, "data", None)})
+    index_dir = settings.get("INDEX_DIR", {"INDEX_DIR": getattr(args, "index", None)})
+    return data_dir, index_dir
+
+
+def _report(summary):
     for line in summary.lines():
-        print(f"notice-index: {line}")
+        print(f"notice-index: {line}", flush=True)
     return 2 if summary.skipped else 0
 
 
+def cmd_rebuild(args):
+    """Build a new index from the data folder and switch to it."""
+    data_dir, index_dir = _folders(args)
+    if args.if_stale and not is_stale(data_dir, index_dir):
+        print(f"notice-index: the index in {index_dir} is up to date with {data_dir}")
+        return 0
+    return _report(rebuild(data_dir, index_dir, for_terminal(), procs=args.procs, wait=args.wait))
+
+
+def cmd_update(args):
+    """Index only the notice files that were added, changed or removed since the live index was built."""
+    data_dir, index_dir = _folders(args)
+    return _report(update(data_dir, index_dir, for_terminal(), procs=args.procs, wait=args.wait))
+
+
+def cmd_check(args):
+    """Parse every notice file and report the problems; index nothing."""
+    data_dir, _index_dir = _folders(args)
+    return _report(check(data_dir, for_terminal(), procs=args.procs))
+
+
+def cmd_search(args):
+    """Search the live index; print the hits, or one JSON line per query with --json."""
+    from search_app.search import Engine, QueryError, SearchRequest
+
+    _data_dir, index_dir = _folders(args)
+    config = settings.as_dict({"INDEX_DIR": index_dir})
+    engine = Engine(index_dir, config)
+    engine.snapshot()  # fail early, once, when there is no index
+    queries = [q for arg in args.queries for q in (_stdin_queries() if arg == "-" else [arg])]
+    status = 0
+    for query in queries:
+        request = SearchRequest(q=query, per_page=min(args.limit, config["MAX_PER_PAGE"]))
+        try:
+            result = engine.search(request)
+            hits = result.hits if args.limit <= config["MAX_PER_PAGE"] else \
+                list(islice(engine.all_hits(request), args.limit))
+        except QueryError as exc:
+            status = 2
+            if args.json:
+                print(json.dumps({"query": query, "error": str(exc), "total": 0, "hits": []},
+                                 ensure_ascii=False), flush=True)
+            else:
+                print(f"notice-index: {query!r} was refused: {exc}", file=sys.stderr)
+            continue
+        if args.json:
+            print(json.dumps({"query": query, "total": result.total, "hits": [_hit_json(h) for h in hits]},
+                             ensure_ascii=False), flush=True)
+        else:
+            _print_hits(query, result, hits)
+    return status
+
+
+def _stdin_queries():
+    return [line.strip() for line in sys.stdin if line.strip()]
+
+
+def _hit_json(hit):
+    return {"notice_id": hit.notice_id, "n": hit.n, "title": hit.title, "text": hit.text,
+            "headings": hit.headings, "category": hit.category, "role": hit.role,
+            "problem_types": hit.problem_types}
+
+
+def _print_hits(query, result, hits):
+    print(f"{query}: {result.total} paragraphs in {result.total_notices} notices")
+    for hit in hits:
+        labels = " · ".join(x for x in (hit.category, hit.role) if x)
+        print(f"  {hit.notice_id}:{hit.n}  {hit.title}" + (f"  [{labels}]" if labels else ""))
+        text = hit.text if len(hit.text) <= 100 else hit.text[:99] + "…"
+        print(f"      {text}")
+    sys.stdout.flush()
+
+
+def _positive(text):
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of at least 1")
+    return value
+
+
 def build_parser():
-    parser = argparse.ArgumentParser(prog="notice-index", description=__doc__)
+    parser = argparse.ArgumentParser(prog="notice-index", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = parser.add_subparsers(dest="command", required=True)
+    data_help = "folder of notice files (default: $NOTICE_SEARCH_DATA or data/notices)"
+    index_help = "index folder (default: $NOTICE_SEARCH_INDEX or instance/index)"
+    wait_help = "if another rebuild or update is running, wait for it instead of stopping"
+    procs_help = "worker processes for parsing and indexing (default: one per CPU)"
 
     p = sub.add_parser("parse", help="print each notice file parsed, as one JSON line")
     p.add_argument("files", nargs="+", metavar="FILE")
     p.set_defaults(func=cmd_parse)
 
-    p = sub.add_parser("rebuild", help="parse and index every notice into a new index, then switch to it")
-    p.add_argument("--data", metavar="DIR", help="folder of notice files (default: $NOTICE_SEARCH_DATA or data/notices)")
-    p.add_argument("--index", metavar="DIR", help="index folder (default: $NOTICE_SEARCH_INDEX or instance/index)")
+    p = sub.add_parser("rebuild", help="parse and index every notice into a new index, verify it, switch to it")
+    p.add_argument("--data", metavar="DIR", help=data_help)
+    p.add_argument("--index", metavar="DIR", help=index_help)
     p.add_argument("--if-stale", action="store_true", help="do nothing when the index is up to date with the data folder")
+    p.add_argument("--wait", action="store_true", help=wait_help)
+    p.add_argument("--procs", type=_positive, metavar="N", help=procs_help)
     p.set_defaults(func=cmd_rebuild)
+
+    p = sub.add_parser("update", help="add, replace and remove only the notices whose files changed")
+    p.add_argument("--data", metavar="DIR", help=data_help)
+    p.add_argument("--index", metavar="DIR", help=index_help)
+    p.add_argument("--wait", action="store_true", help=wait_help)
+    p.add_argument("--procs", type=_positive, metavar="N", help=procs_help + ", when it rebuilds")
+    p.set_defaults(func=cmd_update)
+
+    p = sub.add_parser("check", help="parse every notice file and report problems; index nothing")
+    p.add_argument("--data", metavar="DIR", help=data_help)
+    p.add_argument("--procs", type=_positive, metavar="N", help=procs_help)
+    p.set_defaults(func=cmd_check)
+
+    p = sub.add_parser("search", help="search the live index from a terminal or a script")
+    p.add_argument("queries", nargs="+", metavar="QUERY", help="a query as typed in the search box; - reads one per line from stdin")
+    p.add_argument("--index", metavar="DIR", help=index_help)
+    p.add_argument("--limit", type=_positive, default=10, metavar="N", help="hits to show per query (default: 10)")
+    p.add_argument("--json", action="store_true",
+                   help='one JSON line per query: {"query", "total", "hits": [{"notice_id", "n", "title", "text", '
+                        '"headings", "category", "role", "problem_types"}]}')
+    p.set_defaults(func=cmd_search)
     return parser
 
 
@@ -61,10 +176,19 @@ def main(argv=None):
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)
-    except settings.SettingError as exc:
-        print(f"notice-index: {exc}", file=sys.stderr)
+    except (settings.SettingError, BuildError, store.IndexUnavailable, store.IndexBusy) as exc:
+        if args.command in ("rebuild", "update"):
+            print(f"notice-index: {args.command} failed, nothing changed: {exc}", file=sys.stderr)
+        else:
+            print(f"notice-index: {exc}", file=sys.stderr)
+        return 1
+    except BrokenPipeError:
+        # The reader went away (e.g. `| head`); say nothing more on the closed pipe.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 1
     except KeyboardInterrupt:
+        if args.command in ("rebuild", "update"):
+            print(f"notice-index: {args.command} interrupted, nothing changed.", file=sys.stderr)
         return 130
 
 

@@ -1,24 +1,29 @@
-"""Index folders on disk: generations, the marker, the lock and the atomic switch.
+"""Index folders on disk: the marker, generations, the lock and the atomic switch.
 
 Layout of the index folder (the `INDEX_DIR` setting)::
 
     INDEX_DIR/
+      NOTICE_SEARCH_INDEX        marker: this folder belongs to notice-index
       current -> gen-000007      symlink, replaced atomically to switch
       gen-000007/                one complete index, never modified once live
         NOTICE_SEARCH_INDEX      marker: JSON written last, after verification
         whoosh/                  the Whoosh segment files
-        notices.jsonl            every parsed notice, for the notice page
+        notices.jsonl            every indexed notice, for the notice page
+        files.jsonl              every data file: its hash and what became of it
+      gen-000006/                the previous generation, kept while servers switch
       building-…/                a rebuild in progress (or left by a crash)
-      .lock                      held (flock) while a rebuild runs
+      .lock                      held (flock) while a rebuild or update runs
 
 Why generations and a symlink: a rebuild never touches the live folder, so a
 failed or killed rebuild leaves the previous index serving, and a server notices
-a new index by the symlink's target changing. Why a marker: Whoosh unpickles the
-schema of whatever it opens, so only folders this tool wrote are ever opened.
+a new index by the symlink's target changing. Why markers: Whoosh unpickles the
+schema of whatever it opens, and a rebuild deletes stale `gen-*` folders, so
+this tool only opens, writes into or cleans folders it wrote itself.
 """
 
 import json
 import os
+import re
 import shutil
 import time
 from pathlib import Path
@@ -26,12 +31,65 @@ from pathlib import Path
 from filelock import FileLock, Timeout
 
 MARKER = "NOTICE_SEARCH_INDEX"
-FORMAT = 1
+FORMAT = 2
 CURRENT = "current"
+LOCK = ".lock"
+WHOOSH = "whoosh"
+NOTICES = "notices.jsonl"
+FILES = "files.jsonl"
+
+_OURS = re.compile(r"^(NOTICE_SEARCH_INDEX(\.tmp)?|current|\.lock|\.current-\d+|gen-\d{6}|building-[\d-]+)$")
 
 
 class IndexUnavailable(Exception):
     """The index folder is missing, foreign or damaged; the message says which and what to do."""
+
+
+class IndexBusy(Exception):
+    """Another rebuild or update holds the index folder's lock; the message names its process."""
+
+
+def _write_json(path, data):
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
+    os.replace(tmp, path)
+
+
+def _read_json(path):
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return data if isinstance(data, dict) and data.get("tool") == "notice-search" else None
+
+
+def claim_root(root):
+    """Make sure `root` is an index folder of ours, creating and marking it if new or empty.
+
+    A folder holding only what this tool writes (an index from before the root
+    marker existed) is adopted; anything else is refused, because a rebuild
+    deletes `gen-*` and `building-*` folders it finds there.
+    """
+    root = Path(root)
+    marker = _read_json(root / MARKER)
+    if marker is not None:
+        if marker.get("role") == "generation":
+            raise IndexUnavailable(
+                f"{root} is one generation inside an index folder, not the index folder itself; "
+                f"point --index (or NOTICE_SEARCH_INDEX) at {root.parent}.")
+        return
+    if root.exists() and not root.is_dir():
+        raise IndexUnavailable(f"{root} is a file, not an index folder; point --index (or NOTICE_SEARCH_INDEX) "
+                               "at a new or empty folder.")
+    if root.is_dir():
+        foreign = sorted(p.name for p in root.iterdir() if not _OURS.match(p.name))
+        if foreign:
+            raise IndexUnavailable(
+                f"{root} holds files notice-index did not write ({', '.join(foreign[:3])}"
+                f"{', …' if len(foreign) > 3 else ''}) and has no {MARKER} marker; refusing to use it. "
+                "Point --index (or NOTICE_SEARCH_INDEX) at a new or empty folder.")
+    root.mkdir(parents=True, exist_ok=True)
+    _write_json(root / MARKER, {"tool": "notice-search", "role": "index", "format": FORMAT})
 
 
 def live_generation(root):
@@ -43,7 +101,13 @@ def live_generation(root):
 
 
 def open_generation(root):
-    """Check the live generation is ours and return (path, marker dict)."""
+    """Check the index folder and its live generation are ours; return (path, marker dict)."""
+    root = Path(root)
+    if _read_json(root / MARKER) is None and not (root / CURRENT).is_symlink():
+        raise IndexUnavailable(f"No index in {root}: build one with `notice-index rebuild`.")
+    if _read_json(root / MARKER) is None:
+        raise IndexUnavailable(f"{root} has no {MARKER} marker, so notice-index did not write it; "
+                               "refusing to open it. Rebuild with `notice-index rebuild`.")
     gen = live_generation(root)
     if gen is None:
         raise IndexUnavailable(f"No index in {root}: build one with `notice-index rebuild`.")
@@ -51,32 +115,50 @@ def open_generation(root):
 
 
 def read_marker(gen):
-    marker = Path(gen) / MARKER
-    try:
-        data = json.loads(marker.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+    data = _read_json(Path(gen) / MARKER)
+    if data is None or data.get("role") != "generation":
         raise IndexUnavailable(
             f"{gen} was not written by notice-index (no valid {MARKER} marker); "
             "refusing to open it. Rebuild with `notice-index rebuild`."
-        ) from None
-    if data.get("tool") != "notice-search" or data.get("format") != FORMAT:
-        raise IndexUnavailable(f"{gen} has an index format this version cannot read; rebuild it.")
+        )
+    if data.get("format") != FORMAT:
+        raise IndexUnavailable(f"{gen} has an index format this version cannot read; "
+                               "rebuild it with `notice-index rebuild`.")
     return data
 
 
 def write_marker(gen, **info):
-    data = {"tool": "notice-search", "format": FORMAT, "created": time.strftime("%Y-%m-%dT%H:%M:%S"), **info}
-    tmp = Path(gen) / (MARKER + ".tmp")
-    tmp.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
-    os.replace(tmp, Path(gen) / MARKER)
+    """Mark a verified generation as ours and complete: the last file written into it."""
+    _write_json(Path(gen) / MARKER, {"tool": "notice-search", "role": "generation", "format": FORMAT,
+                                     "created": time.strftime("%Y-%m-%dT%H:%M:%S"), **info})
 
 
 def new_building_folder(root):
-    root = Path(root)
-    root.mkdir(parents=True, exist_ok=True)
-    path = root / f"building-{os.getpid()}-{time.time_ns()}"
+    """A new folder to build a generation in, inside the index folder (claimed first if new)."""
+    claim_root(root)
+    path = Path(root) / f"building-{os.getpid()}-{time.time_ns()}"
     path.mkdir()
     return path
+
+
+def link_whoosh(source_gen, building):
+    """Give `building` a Whoosh folder sharing the files of `source_gen`'s, for an update.
+
+    Hard links make this instant whatever the index size, and are safe because
+    Whoosh never rewrites a segment or TOC file: a commit writes new files and a
+    new TOC, and deletions are recorded in that TOC. Whoosh's lock file is not
+    shared. Falls back to copying where hard links are not possible.
+    """
+    source, target = Path(source_gen) / WHOOSH, Path(building) / WHOOSH
+    target.mkdir()
+    for path in source.iterdir():
+        if not path.is_file() or path.name.endswith("WRITELOCK"):
+            continue
+        try:
+            os.link(path, target / path.name)
+        except OSError:
+            shutil.copy2(path, target / path.name)
+    return target
 
 
 def switch_to(root, building):
@@ -90,33 +172,91 @@ def switch_to(root, building):
         tmp_link.unlink()
     os.symlink(gen.name, tmp_link)
     os.replace(tmp_link, root / CURRENT)
+    _fsync_dir(root)
     return gen
 
 
-def remove_stale(root, keep=2):
-    """Delete leftover building folders and all but the newest `keep` generations.
+def _fsync_dir(path):
+    """Persist a folder's entries (the renamed generation, the new symlink) across a power cut."""
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
 
-    The previous generation is kept because a server may still be answering from it
-    while it reopens the new one. Only call this while holding the rebuild lock.
+
+def remove_stale(root):
+    """Delete what a crashed or finished rebuild left: building folders and old generations.
+
+    Keeps the live generation and the one before it, because a server may still
+    be answering from that while it reopens the new one. Generations numbered
+    above the live one were renamed by a rebuild that died before switching.
+    Only call this while holding the lock.
     """
     root = Path(root)
     live = live_generation(root)
-    for path in root.glob("building-*"):
+    gens = sorted(p for p in root.glob("gen-*") if p.is_dir() and p.name[4:].isdigit())
+    older = [p for p in gens if live is not None and p.name < live.name]
+    keep = {live, older[-1] if older else None}
+    for path in [*root.glob("building-*"), *(p for p in gens if p not in keep)]:
         shutil.rmtree(path, ignore_errors=True)
-    gens = sorted(p for p in root.glob("gen-*") if p.is_dir())
-    for path in gens[:-keep]:
-        if path != live:
-            shutil.rmtree(path, ignore_errors=True)
+    for path in root.glob(".current-*"):
+        if path.is_symlink():
+            path.unlink()
 
 
-def rebuild_lock(root, wait=False):
-    """The lock two rebuilds share. flock is released by the kernel when a process dies."""
-    Path(root).mkdir(parents=True, exist_ok=True)
-    lock = FileLock(str(Path(root) / ".lock"), timeout=-1 if wait else 0)
-    return lock
+def lock(root, wait=False, on_wait=None):
+    """The lock rebuilds and updates of one index folder share, held with flock.
+
+    The kernel releases flock when the holding process dies, so a killed rebuild
+    never leaves it stuck; a soft (lock-file-exists) fallback is refused for that
+    reason. The holder writes its process id into the file so that a second
+    rebuild can say whom it waits for. When the lock is taken, raises IndexBusy,
+    or with `wait` calls `on_wait(sentence)` and blocks until it is free.
+    """
+    return _Lock(Path(root) / LOCK, wait, on_wait)
 
 
-__all__ = [
-    "IndexUnavailable", "Timeout", "live_generation", "open_generation", "read_marker",
-    "write_marker", "new_building_folder", "switch_to", "remove_stale", "rebuild_lock",
-]
+class _Lock:
+    def __init__(self, path, wait, on_wait):
+        self.path, self.wait, self.on_wait = path, wait, on_wait
+        self.filelock = FileLock(str(path), thread_local=False, fallback_to_soft=False,
+                                 preserve_lock_file=True, on_acquired=self._record_holder)
+
+    @staticmethod
+    def _record_holder(fd):
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, f"{os.getpid()} {time.strftime('%Y-%m-%dT%H:%M:%S')}\n".encode(), 0)
+
+    def holder(self):
+        """'process N (since T)': the holder of the lock, as it recorded itself."""
+        try:
+            pid, since = self.path.read_text(encoding="utf-8").split()
+        except (OSError, ValueError):
+            return "another process"
+        return f"process {pid} (since {since})"
+
+    def __enter__(self):
+        try:
+            try:
+                self.filelock.acquire(timeout=0)
+            except Timeout:
+                busy = f"another rebuild or update of {self.path.parent} is running in {self.holder()}"
+                if not self.wait:
+                    raise IndexBusy(f"{busy[0].upper()}{busy[1:]}; wait for it to finish, "
+                                    "or run again with --wait to wait for it.") from None
+                if self.on_wait:
+                    self.on_wait(f"{busy}; waiting for it to finish")
+                self.filelock.acquire(timeout=-1)
+        except OSError as exc:
+            raise IndexUnavailable(f"Cannot lock {self.path} ({exc.strerror or exc}); put the index folder "
+                                   "on a local file system that supports file locks.") from None
+        return self
+
+    def __exit__(self, *exc_info):
+        self.filelock.release()

@@ -8,7 +8,7 @@ rebuild switches generations).
 
 from flask import Flask
 
-from indexer import settings
+from indexer import settings, store
 
 
 def create_app(test_config=None):
@@ -16,13 +16,22 @@ def create_app(test_config=None):
     app.config.update(settings.as_dict(test_config))
     if test_config:
         app.config.update(test_config)
+    # /api/notices/<id> is the parser's JSON "key for key and in this order", and readable.
+    app.json.sort_keys = False
+    app.json.ensure_ascii = False
 
     from .search import Engine
 
-    app.extensions["engine"] = Engine(app.config["INDEX_DIR"], app.config)
+    engine = app.extensions["engine"] = Engine(app.config["INDEX_DIR"], app.config)
+    try:
+        engine.warm()
+    except store.IndexUnavailable as exc:
+        # Serve anyway: every page says to build the index, and the next request retries.
+        app.logger.warning("%s", exc)
 
-    from . import api, views
+    from . import api, errors, views
 
     app.register_blueprint(views.bp)
     app.register_blueprint(api.bp)
+    errors.register(app)
     return app

@@ -1,33 +1,33 @@
-"""The JSON API: the same searches as the page, as data."""
+"""The JSON API: the same searches as the page, as data, and as CSV."""
 
-from dataclasses import asdict
+from flask import Blueprint, Response, abort, jsonify, request, stream_with_context
 
-from flask import Blueprint, jsonify, request, url_for
-
+from .export import csv_chunks, content_disposition
 from .requests import engine, search_request
+from .results import result_dict
 
 bp = Blueprint("api", __name__, url_prefix="/api")
-
-
-def result_json(result):
-    """The API body of a SearchResult (the page renders the same object)."""
-    hits = []
-    for hit in result.hits:
-        data = asdict(hit)
-        data["url"] = url_for("views.notice", notice_id=hit.notice_id, _anchor=f"p{hit.n}")
-        hits.append(data)
-    facets = {
-        facet.name: {"label": facet.label,
-                     "values": [{"value": v.value, "label": v.label, "count": v.count, "selected": v.selected}
-                                for v in facet.values]}
-        for facet in result.facets
-    }
-    return {"ok": True, "query": result.query, "notes": result.notes, "total": result.total,
-            "total_notices": result.total_notices, "page": result.request.page,
-            "per_page": result.request.per_page, "took_ms": result.took_ms, "hits": hits, "facets": facets}
 
 
 @bp.get("/search")
 def search():
     """Search paragraphs; answer with hits and facet counts."""
-    return jsonify(result_json(engine().search(search_request(request.args))))
+    return jsonify(result_dict(engine().search(search_request(request.args))))
+
+
+@bp.get("/search.csv")
+def search_csv():
+    """Stream every matching paragraph as CSV that Excel opens."""
+    search = search_request(request.args)
+    hits = engine().all_hits(search)
+    return Response(stream_with_context(csv_chunks(hits)), content_type="text/csv; charset=utf-8",
+                    headers={"Content-Disposition": content_disposition(search.q)})
+
+
+@bp.get("/notices/<notice_id>")
+def notice(notice_id):
+    """Return one notice as the parser wrote it."""
+    data = engine().notice(notice_id)
+    if data is None:
+        abort(404, description=f"没有编号为 {notice_id} 的通报：请检查编号，或重新检索。")
+    return jsonify(data)

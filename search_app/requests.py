@@ -1,31 +1,81 @@
-"""Reading a search request from URL parameters, the same for the page, the API and CSV."""
+"""The search state in the URL: query-string parameters to a SearchRequest and back.
 
-from flask import current_app
+The page, the API and the CSV export read the same parameters, and every link
+the page draws (facet toggles, chips, sort, pages, hits) is written back from a
+SearchRequest here, so any state can be shared or bookmarked and the back
+button steps through it.
+"""
+
+from dataclasses import replace
+
+from flask import current_app, request, url_for
 
 from .search import FACET_LABELS, QueryError, SearchRequest
 
+TRUE = ("1", "true", "on", "yes")
+
 
 def _int(args, name, default):
-    raw = args.get(name)
-    if raw in (None, ""):
+    raw = args.get(name, "").strip()
+    if not raw:
         return default
     try:
         return int(raw)
     except ValueError:
-        raise QueryError(f"参数 {name}={raw!r} 不是整数。") from None
+        raise QueryError(f"参数 {name}={raw!r} 不是整数，请改为正整数或去掉它。") from None
+
+
+def _values(args, name):
+    """The distinct non-empty values of a repeated parameter, in the order given."""
+    return list(dict.fromkeys(v.strip() for v in args.getlist(name) if v.strip()))
 
 
 def search_request(args):
-    """Build a SearchRequest from query-string `args`; unknown parameters are ignored."""
+    """Build a SearchRequest from query-string `args`; unknown parameters are ignored.
+
+    A too-large `per_page` is clamped (the MAX_PER_PAGE setting says so); other
+    out-of-range values are left for `Engine.search` to refuse with a sentence.
+    """
     config = current_app.config
+    filters = {name: _values(args, name) for name in FACET_LABELS}
     return SearchRequest(
         q=args.get("q", "").strip(),
-        filters={name: args.getlist(name) for name in FACET_LABELS if args.getlist(name)},
-        sort=args.get("sort") or "relevance",
+        filters={name: values for name, values in filters.items() if values},
+        sort=args.get("sort", "").strip() or "relevance",
         page=_int(args, "page", 1),
         per_page=min(_int(args, "per_page", config["PER_PAGE"]), config["MAX_PER_PAGE"]),
-        group=args.get("group") in ("1", "true", "on"),
+        group=args.get("group", "").strip().lower() in TRUE,
     )
+
+
+def state_args(search):
+    """The query-string parameters that reproduce `search`, leaving out defaults."""
+    args = {}
+    if search.q:
+        args["q"] = search.q
+    for name in FACET_LABELS:
+        if search.filters.get(name):
+            args[name] = list(search.filters[name])
+    if search.sort != "relevance":
+        args["sort"] = search.sort
+    if search.group:
+        args["group"] = "1"
+    if search.per_page != current_app.config["PER_PAGE"]:
+        args["per_page"] = search.per_page
+    if search.page != 1:
+        args["page"] = search.page
+    return args
+
+
+def search_url(search, endpoint=None, **changes):
+    """The URL of `search` with `changes` applied, on `endpoint` (default: the current one).
+
+    Any change other than a page number goes back to page 1: the old page of a
+    different result set means nothing.
+    """
+    if "page" not in changes:
+        changes["page"] = 1
+    return url_for(endpoint or request.endpoint, **state_args(replace(search, **changes)))
 
 
 def engine():

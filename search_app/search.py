@@ -13,8 +13,9 @@ Facet counts come from per-document numpy arrays: each facet's counts are taken
 with every other facet's selection applied but not its own (disjunctive
 faceting), so a user can add a second value to a facet without clearing it.
 
-The HTML page, the JSON API, the CSV export and `notice-index search` all call
-`Engine.search` and render the same `SearchResult`.
+The HTML page, the JSON API and `notice-index search` all call `Engine.search`
+and render the same `SearchResult`; the CSV export takes `Engine.all_hits`, the
+same matches in the same order without paging.
 """
 
 import html
@@ -42,6 +43,7 @@ SORTS = ("relevance", "newest", "oldest")
 SCORED_FIELDS = ("text", "headings", "title")
 FACET_LABELS = {name: label for name, label, _ in FACETS}
 MULTI_VALUED = {name for name, _, multi in FACETS if multi}
+LEVEL_LABELS = {"省": "省级", "市": "市级", "县": "县级"}
 
 
 class QueryError(ValueError):
@@ -78,6 +80,7 @@ class Hit:
     year: str
     score: float
     more_in_notice: int = 0  # with grouping: other matching paragraphs of this notice
+    headings_highlight: list = field(default_factory=list)  # HTML of each heading, as `highlight`
 
 
 @dataclass
@@ -110,6 +113,16 @@ class SearchResult:
     def pages(self):
         count = self.total_notices if self.request.group else self.total
         return max(1, -(-count // self.request.per_page))
+
+
+@dataclass
+class _Match:
+    snap: "Snapshot"
+    query: object  # query.Query
+    base: np.ndarray  # matches the query, before facet selections
+    selections: dict  # facet name -> mask of its selected values
+    order: np.ndarray  # docnums matching query and selections, in result order
+    scores: np.ndarray
 
 
 class Snapshot:
@@ -284,13 +297,50 @@ class Engine:
         return self.snapshot().notice_dicts.get(notice_id)
 
     def facet_label(self, name, value):
+        """How a facet value reads to a person: a notice by its title, a level as 县级."""
         if name == "notice":
             notice = self.snapshot().notices.get(value)
             return (notice.title or notice.source) if notice else value
+        if name == "level":
+            return LEVEL_LABELS.get(value, value)
         return value
+
+    def warm(self):
+        """Load the live index and jieba now, so the first search is as fast as the rest."""
+        self.snapshot()
+        words("预热")
 
     def search(self, request):
         started = time.perf_counter()
+        match = self._match(request)
+        snap, query = match.snap, match.query
+        facets = [self._facet(snap, name, match.base, match.selections, request.filters.get(name, []))
+                  for name, _, _ in FACETS]
+        total_notices = len(np.unique(snap.notice_of[match.order]))
+        start = (request.page - 1) * request.per_page
+        if request.group:
+            page_docs, more = _group(snap, match.order, start, request.per_page)
+        else:
+            page_docs = match.order[start:start + request.per_page]
+            more = {}
+        hits = [self._hit(snap, d, match.scores[d], query, more.get(int(d), 0)) for d in page_docs]
+        return SearchResult(
+            request=request, query=query.describe(), notes=query.notes, total=int(len(match.order)),
+            total_notices=int(total_notices), hits=hits, facets=facets,
+            took_ms=round((time.perf_counter() - started) * 1000, 1),
+        )
+
+    def all_hits(self, request):
+        """Every matching paragraph in result order, ignoring paging and grouping (the CSV export).
+
+        The request is checked before this returns, so a bad one raises here and
+        not halfway through a streamed response.
+        """
+        match = self._match(request)
+        return (self._hit(match.snap, d, match.scores[d], match.query, 0) for d in match.order)
+
+    def _match(self, request):
+        """The matching documents of a request in result order, before paging."""
         self._check(request)
         snap = self.snapshot()
         query = parse(request.q)
@@ -309,8 +359,6 @@ class Engine:
         matched = base.copy()
         for mask in selections.values():
             matched &= mask
-        facets = [self._facet(snap, name, base, selections, request.filters.get(name, []))
-                  for name, _, _ in FACETS]
         docnums = np.flatnonzero(matched)
         scores = snap.scores(query.positive_terms()) if not query.empty else np.zeros(snap.size)
         if request.sort == "relevance" and not query.empty:
@@ -318,30 +366,7 @@ class Engine:
         else:
             ranked = snap.oldest_first if request.sort == "oldest" else snap.newest_first
             order = ranked[matched[ranked]]
-        total_notices = len(np.unique(snap.notice_of[docnums]))
-        start = (request.page - 1) * request.per_page
-        if request.group:
-            page_docs, more = _group(snap, order, start, request.per_page)
-        else:
-            page_docs = order[start:start + request.per_page]
-            more = {}
-        hits = [self._hit(snap, d, scores[d], query, more.get(int(d), 0)) for d in page_docs]
-        return SearchResult(
-            request=request, query=query.describe(), notes=query.notes, total=int(len(docnums)),
-            total_notices=int(total_notices), hits=hits, facets=facets,
-            took_ms=round((time.perf_counter() - started) * 1000, 1),
-        )
-
-    def all_hits(self, request):
-        """Every matching paragraph in result order (for the CSV export), page by page."""
-        page = 1
-        while True:
-            result = self.search(SearchRequest(request.q, request.filters, request.sort, page,
-                                               self.config["MAX_PER_PAGE"], False))
-            yield from result.hits
-            if page >= result.pages:
-                return
-            page += 1
+        return _Match(snap, query, base, selections, order, scores)
 
     def _check(self, request):
         if len(request.q or "") > self.config["MAX_QUERY_LENGTH"]:
@@ -384,15 +409,17 @@ class Engine:
 
     def _hit(self, snap, docnum, score, query, more):
         notice, paragraph = snap.docs[docnum]
+        terms = query.positive_terms()
         return Hit(
             notice_id=notice.id, n=paragraph.n, title=notice.title or notice.source,
             issuer=notice.issuer or "", published=notice.published or "",
-            text=paragraph.text, highlight=highlight(paragraph.text, query.positive_terms()),
+            text=paragraph.text, highlight=highlight(paragraph.text, terms),
             headings=list(paragraph.headings), category=paragraph.category or "",
             role=paragraph.role or "", problem_types=list(paragraph.problem_types),
             province=notice.region.province or "", city=notice.region.city or "",
             county=notice.region.county or "", level=notice.level or "",
             year=str(notice.year or ""), score=round(float(score), 4), more_in_notice=more,
+            headings_highlight=[highlight(h, terms, field="headings") for h in paragraph.headings],
         )
 
 
@@ -411,12 +438,12 @@ def _group(snap, order, start, per_page):
     return page, {int(d): more_by_notice[int(snap.notice_of[d])] for d in page}
 
 
-def highlight(text, terms):
-    """HTML of `text` with every match of the terms wrapped in <mark>; all else escaped."""
+def highlight(text, terms, field="text"):
+    """HTML of `text` with every match of the terms that search `field` in <mark>; all else escaped."""
     folded = fold(text)
     spans = []
     for term in terms:
-        if "text" in term.fields:
+        if field in term.fields:
             spans += [m.span() for m in _term_pattern(term.text).finditer(folded) if m.end() > m.start()]
     spans.sort()
     merged = []

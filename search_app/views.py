@@ -1,23 +1,83 @@
-"""The HTML pages: the search page and a notice's own page."""
+"""The HTML pages: the search page, a notice's own page and its original text."""
 
-from flask import Blueprint, abort, render_template, request
+from pathlib import Path
 
-from .requests import engine, search_request
+from flask import Blueprint, Response, abort, current_app, render_template, request, url_for
+from markupsafe import Markup
+
+from .facets import SHOWN, chips
+from .outline import Section, blocks, outline
+from .query import parse
+from .requests import engine, search_request, search_url, state_args
+from .results import page_links, result_dict
+from .search import LEVEL_LABELS, SORTS, QueryError, highlight
+from .sources import read_original
 
 bp = Blueprint("views", __name__)
+
+SORT_LABELS = dict(zip(SORTS, ("相关度", "最新", "最早")))
 
 
 @bp.get("/")
 def search():
     """Show the search box, the hits and the facets."""
-    result = engine().search(search_request(request.args))
-    return render_template("search.html", result=result)
+    search = search_request(request.args)
+    result = engine().search(search)
+    data = result_dict(result)
+    selected, clear_url = chips(data["facets"], search)
+    # Without query words there is no relevance: the engine lists newest first, so say so.
+    shown = "newest" if search.sort == "relevance" and not data["understood"] else search.sort
+    sorts = [{"label": SORT_LABELS[s], "url": search_url(search, sort=s), "current": s == shown}
+             for s in SORTS]
+    return render_template(
+        "search.html", search=search, data=data, chips=selected, clear_url=clear_url,
+        pager=page_links(result), sorts=sorts, facet_shown=SHOWN,
+        group_url=search_url(search, group=not search.group),
+        csv_url=search_url(search, "api.search_csv"),
+    )
+
+
+def _notice_or_404(notice_id):
+    data = engine().notice(notice_id)
+    if data is None:
+        abort(404, description=f"没有编号为 {notice_id} 的通报：它可能已在重建索引时移除，请重新检索。")
+    return data
 
 
 @bp.get("/notices/<notice_id>")
 def notice(notice_id):
-    """Show one notice with every paragraph anchored."""
-    data = engine().notice(notice_id)
-    if data is None:
-        abort(404)
-    return render_template("notice.html", notice=data, q=request.args.get("q", ""))
+    """Show one notice: metadata, outline, every paragraph anchored, the query highlighted."""
+    data = _notice_or_404(notice_id)
+    try:
+        search = search_request(request.args)
+    except QueryError:
+        search = None  # a mangled search state should not hide the notice itself
+    if search and len(search.q) > current_app.config["MAX_QUERY_LENGTH"]:
+        search = None
+    terms = parse(search.q).positive_terms() if search else []
+    document = []
+    for block in blocks(data):
+        if isinstance(block, Section):
+            block.html = Markup(highlight(block.text, terms, field="headings"))
+        else:
+            block = dict(block, html=Markup(highlight(block["text"], terms)))
+        document.append(block)
+    back = state_args(search) if search else {}
+    return render_template(
+        "notice.html", notice=data, document=document,
+        outline=outline(b for b in document if isinstance(b, Section)),
+        back_url=url_for("views.search", **back) if back else None, level_labels=LEVEL_LABELS,
+    )
+
+
+@bp.get("/notices/<notice_id>/source")
+def source(notice_id):
+    """Serve the notice's original text file from the data folder, as plain text."""
+    data = _notice_or_404(notice_id)
+    root = Path(current_app.config["DATA_DIR"]).resolve()
+    path = (root / data["source"]).resolve()
+    if not path.is_relative_to(root) or not path.is_file():
+        abort(404, description="这份通报的原文文件不在数据目录中（可能已移动或删除）。")
+    text, charset = read_original(path)
+    content_type = f"text/plain; charset={charset}" if charset else "text/plain"
+    return Response(text, content_type=content_type, headers={"X-Content-Type-Options": "nosniff"})

@@ -1,46 +1,137 @@
-"""First slice of the parser: lines become headings or paragraphs.
-
-Deliberately simple; the full parser (boilerplate, metadata, heading levels,
-classification) replaces it.
+"""Assemble a `Notice`: clean the text, cut it into headings and paragraphs, read the
+metadata, classify. Each step lives in its own module; this one only wires them.
 """
 
 import hashlib
+import logging
 import re
 from pathlib import Path
 
-from ..notice import Heading, Notice, NoticeError, Paragraph
+from ..notice import Heading, Notice, Paragraph
+from . import metadata, taxonomy
+from .classify import Block, classify
+from .cleaning import CLOSING, clean
+from .headings import Levels, split_heading, unnumbered_heading
+from .reading import read_notice
+from .regions import infer_region
 
-HEADING = re.compile(r"^\s*(?P<marker>[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[）)]|\d+[.．、]|[（(]\d+[）)])\s*(?P<text>.+)$")
+log = logging.getLogger(__name__)
+
+_INTRO = re.compile(r"巡察|巡视")
+#: How many paragraphs from the end the closing contact paragraph may sit.
+_CLOSING_REACH = 3
 
 
 def parse_file(path, root=None):
+    """Parse the notice file at `path`; raise NoticeError naming the file if it cannot be read."""
     path = Path(path)
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise NoticeError(path, f"cannot be read ({exc.strerror})") from None
-    if not data.strip():
-        raise NoticeError(path, "is empty")
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise NoticeError(path, "is not UTF-8 text") from None
+    data, text = read_notice(path)
     source = path.relative_to(root).as_posix() if root else path.name
     return parse_text(text, source, hashlib.sha256(data).hexdigest()[:16])
 
 
 def parse_text(text, source="", notice_id=None):
-    notice_id = notice_id or hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+    """Parse decoded notice text. Never raises: a notice it cannot structure keeps its text."""
+    notice_id = notice_id or hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:16]
+    try:
+        return build(text, source, notice_id)
+    except Exception:  # one odd notice must not stop a build of thousands
+        log.exception("could not structure %s; indexing its lines as plain paragraphs", source or notice_id)
+        lines = [line.strip() for line in text.splitlines() if line.strip()]
+        return Notice(id=notice_id, source=source, kind="other",
+                      paragraphs=[Paragraph(n=i + 1, text=line) for i, line in enumerate(lines)])
+
+
+def build(text, source, notice_id, overrides=None):
+    """The parse itself, raising on bugs (tests call it directly)."""
+    cleaned = clean(text)
     notice = Notice(id=notice_id, source=source)
-    path = []
-    for line in (ln.strip() for ln in text.splitlines()):
-        if not line:
-            continue
-        match = HEADING.match(line)
-        if match and len(match["text"]) < 60:
-            heading = Heading(level=1, marker=match["marker"], text=match["text"].rstrip("。."))
-            notice.headings.append(heading)
-            path = [heading.text]
-            continue
-        notice.paragraphs.append(Paragraph(n=len(notice.paragraphs) + 1, text=line, headings=list(path)))
+    title_simp = cleaned.title.simp if cleaned.title else ""
+    notice.title = cleaned.title.text if cleaned.title else None
+    blocks = _structure(cleaned)
+    notice.headings = [b.heading for b in blocks if b.heading]
+    notice.paragraphs = [b.paragraph for b in blocks if b.paragraph]
+
+    first_heading = next((i for i, b in enumerate(blocks) if b.heading), len(blocks))
+    opening = [b.simp for b in blocks[:first_heading]]
+    intro = next((s for s in opening[:3] if _INTRO.search(s)), "")
+    _read_metadata(notice, cleaned, blocks, title_simp, intro, opening)
+
+    classify(blocks, taxonomy.get(overrides))
+    overview = opening + [b.simp for b in blocks if b.paragraph and b.paragraph.role == "组织推进"]
+    notice.stats = metadata.stats(overview)
     return notice
+
+
+def _structure(cleaned):
+    """Blocks in document order: headings with levels, paragraphs with their heading path."""
+    blocks, path, levels = [], [], Levels()
+    closing_from = _closing_start(cleaned)
+    for i, line in enumerate(cleaned.lines):
+        closing = i >= closing_from
+        split = None
+        if not closing:
+            split = split_heading(line.text, line.simp, glued=i in cleaned.glued)
+            if split is None and blocks:
+                split = unnumbered_heading(line.text, line.simp)
+        body = line
+        if split is not None:
+            level = levels.level(split.scheme)
+            path = [p for p in path if blocks[p].heading.level < level]
+            heading = Heading(level=level, marker=split.marker, text=split.text)
+            blocks.append(Block(simp=split.simp, heading=heading, parents=list(path)))
+            path.append(len(blocks) - 1)
+            body = line.cut(split.body_at).strip()
+            if not body.simp:
+                continue
+        paragraph = Paragraph(n=0, text=body.text, headings=[] if closing else [blocks[p].heading.text for p in path])
+        blocks.append(Block(simp=body.simp, paragraph=paragraph, parents=[] if closing else list(path), closing=closing))
+    for n, block in enumerate((b for b in blocks if b.paragraph), start=1):
+        block.paragraph.n = n
+    return blocks
+
+
+def _closing_start(cleaned):
+    """Index of the first closing line: the contact block near the end, or the signature.
+
+    The block may run over several lines (联系电话…, 邮政信箱…, 邮编…), so it is
+    found from its last line near the end and followed back to its first.
+    """
+    lines = cleaned.lines
+    end = cleaned.signature if cleaned.signature is not None else len(lines)
+
+    def contact(i):
+        return bool(CLOSING.search(lines[i].simp)) and split_heading(lines[i].text, lines[i].simp) is None
+
+    last = next((i for i in range(end - 1, max(-1, end - 1 - _CLOSING_REACH), -1) if contact(i)), None)
+    if last is None:
+        return end
+    while last > 0 and contact(last - 1):
+        last -= 1
+    return last
+
+
+def _read_metadata(notice, cleaned, blocks, title, intro, opening):
+    lead = intro or (opening[0] if opening else "")
+    notice.inspector, owner = metadata.inspector(lead, title, "\n".join(b.simp for b in blocks[:12]))
+    notice.level = metadata.level(owner, lead, title)
+    following = opening[opening.index(lead) + 1] if lead in opening[:-1] else ""
+    notice.inspection_start, notice.inspection_end, notice.feedback_date = metadata.inspection_dates(lead, following)
+    notice.published = cleaned.page_date or cleaned.title_date or cleaned.signature_date
+    notice.issuer = metadata.issuer(title, cleaned.signature_org, cleaned.publisher, lead)
+    closing = [(b.paragraph.text, b.simp) for b in blocks if b.closing]
+    notice.contact = metadata.contact(closing)
+    names = [title, notice.issuer, cleaned.signature_org, cleaned.publisher]
+    body = "\n".join(b.simp for b in blocks)
+    notice.region = infer_region(names, notice.contact.address and _simp_of(closing, notice.contact.address),
+                                 "\n".join([lead, cleaned.page_source or ""]), body)
+    notice.kind = metadata.kind(title, "\n".join(opening))
+
+
+def _simp_of(pairs, text):
+    """The simplified form of `text`, found in one of the (text, simplified) pairs."""
+    for orig, simp in pairs:
+        at = orig.find(text)
+        if at >= 0:
+            return simp[at:at + len(text)]
+    return text

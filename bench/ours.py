@@ -1,0 +1,90 @@
+"""Our engine measured in-process, through its public entry point `Engine.search`.
+
+    python bench/ours.py query  --index DIR [--passes 2]   (JSON timings on stdout)
+    python bench/ours.py recall --index DIR                (JSON matching keys on stdout)
+
+Run as a subprocess of `bench/run.py`, so its memory is its own. The first pass is
+cold: nothing of a query was computed before (the engine has no result cache); later
+passes show what warm operating-system and Whoosh caches add.
+"""
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(1, str(Path(__file__).resolve().parent.parent))
+
+from queries import QUERIES  # noqa: E402
+from indexer import settings  # noqa: E402
+from indexer.analysis import words  # noqa: E402
+from search_app.search import Engine, SearchRequest  # noqa: E402
+
+ALL = 10 ** 7
+
+
+def status():
+    """VmRSS and VmHWM of this process, in bytes."""
+    fields = {}
+    with open("/proc/self/status") as lines:
+        for line in lines:
+            if line.startswith(("VmRSS", "VmHWM")):
+                key, value = line.split(":")
+                fields[key] = int(value.split()[0]) * 1024
+    return fields
+
+
+def open_engine(index_dir, config=None):
+    """The engine with its index loaded and jieba's dictionary read, as a serving process would be."""
+    engine = Engine(index_dir, config)
+    engine.snapshot()
+    words("巡察")
+    return engine
+
+
+def cmd_query(args):
+    started = time.perf_counter()
+    engine = open_engine(args.index)
+    opened = time.perf_counter() - started
+    passes = []
+    for _ in range(args.passes):
+        timings = []
+        for kind, q, filters in QUERIES:
+            t0 = time.perf_counter()
+            result = engine.search(SearchRequest(q=q, filters=filters, per_page=20))
+            timings.append({"kind": kind, "q": q, "filters": filters, "ms": (time.perf_counter() - t0) * 1000,
+                            "total": result.total, "top": [f"{h.notice_id}:{h.n}" for h in result.hits]})
+        passes.append(timings)
+    print(json.dumps({"open_s": opened, "passes": passes, "status": status()}, ensure_ascii=False))
+
+
+def cmd_recall(args):
+    """Every paragraph each unfiltered query matches, as source#n (the harness compares with a scan)."""
+    # One page holding every hit: one search per query instead of one per page of 100.
+    engine = open_engine(args.index, dict(settings.as_dict(), MAX_PER_PAGE=ALL))
+    out = {}
+    for kind, q, filters in QUERIES:
+        if filters:
+            continue
+        result = engine.search(SearchRequest(q=q, per_page=ALL))
+        out[q] = sorted(f"{engine.notice(hit.notice_id)['source']}#{hit.n}" for hit in result.hits)
+    print(json.dumps(out, ensure_ascii=False))
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    sub = parser.add_subparsers(dest="command", required=True)
+    for name, func in (("query", cmd_query), ("recall", cmd_recall)):
+        p = sub.add_parser(name)
+        p.add_argument("--index", required=True)
+        if name == "query":
+            p.add_argument("--passes", type=int, default=2)
+        p.set_defaults(func=func)
+    args = parser.parse_args(argv)
+    args.func(args)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,125 @@
+"""Where the time goes: cProfile of a build, and a per-phase timing of every benchmark query.
+
+    python bench/profile.py build --data DIR --index DIR [--top 30]
+    python bench/profile.py query --index DIR [--top 30]
+
+`query` wraps the engine's phases that exist in this version of search_app/search.py
+(substring matching, BM25 scoring, facet counting, hit rendering) with timers, runs
+the queries of bench/queries.py once, cold, and prints each phase's share and the
+slowest queries; then a cProfile of a second pass. Nothing in indexer/ or search_app/
+is changed on disk: the timers are installed in this process only.
+"""
+
+import argparse
+import cProfile
+import functools
+import io
+import pstats
+import sys
+import time
+from collections import defaultdict
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(1, str(Path(__file__).resolve().parent.parent))
+
+from queries import QUERIES  # noqa: E402
+
+PHASES = (("Snapshot", "term_mask", "match: substring scan"),
+          ("Snapshot", "scores", "rank: BM25 over Whoosh postings"),
+          ("Engine", "_selection_mask", "facet selections"),
+          ("Engine", "_facet", "facet counts"),
+          ("Engine", "_hit", "hits: text, highlight"))
+
+
+def print_stats(profile, top):
+    out = io.StringIO()
+    stats = pstats.Stats(profile, stream=out)
+    stats.sort_stats("tottime").print_stats(top)
+    stats.sort_stats("cumulative").print_stats(top)
+    print(out.getvalue())
+
+
+def cmd_build(args):
+    from indexer.build import rebuild
+
+    profile = cProfile.Profile()
+    started = time.perf_counter()
+    profile.enable()
+    summary = rebuild(args.data, args.index)
+    profile.disable()
+    print(f"rebuild: {time.perf_counter() - started:.1f} s (under cProfile); " + " / ".join(summary.lines()))
+    print_stats(profile, args.top)
+
+
+def cmd_query(args):
+    from indexer.analysis import words
+    from search_app import search
+
+    spent = defaultdict(float)
+    current = {}
+
+    def timed(label, method):
+        @functools.wraps(method)
+        def wrapper(*a, **kw):
+            t0 = time.perf_counter()
+            try:
+                return method(*a, **kw)
+            finally:
+                dt = time.perf_counter() - t0
+                spent[label] += dt
+                current[label] = current.get(label, 0) + dt
+        return wrapper
+
+    for cls_name, method_name, label in PHASES:
+        cls = getattr(search, cls_name)
+        if hasattr(cls, method_name):
+            setattr(cls, method_name, timed(label, getattr(cls, method_name)))
+    t0 = time.perf_counter()
+    engine = search.Engine(args.index)
+    engine.snapshot()
+    words("巡察")
+    print(f"open: {time.perf_counter() - t0:.2f} s")
+    rows, total = [], 0.0
+    for kind, q, filters in QUERIES:
+        current.clear()
+        t0 = time.perf_counter()
+        result = engine.search(search.SearchRequest(q=q, filters=filters))
+        ms = (time.perf_counter() - t0) * 1000
+        total += ms
+        rows.append((ms, kind, q, filters, result.total, {k: v * 1000 for k, v in current.items()}))
+    print(f"\n{len(QUERIES)} queries, cold: {total:.0f} ms in all")
+    for label, seconds in sorted(spent.items(), key=lambda kv: -kv[1]):
+        print(f"  {label:35s} {seconds * 1000:8.0f} ms  {100 * seconds * 1000 / total:5.1f}%")
+    print("\nslowest queries (ms: phase breakdown):")
+    for ms, kind, q, filters, hits, phases in sorted(rows, key=lambda r: -r[0])[:args.slowest]:
+        parts = ", ".join(f"{k.split(':')[0]} {v:.0f}" for k, v in sorted(phases.items(), key=lambda kv: -kv[1]))
+        print(f"  {ms:7.1f}  {kind:6s} {q} {filters or ''} ({hits} hits): {parts}")
+    profile = cProfile.Profile()
+    profile.enable()
+    for kind, q, filters in QUERIES:
+        engine.search(search.SearchRequest(q=q, filters=filters))
+    profile.disable()
+    print("\ncProfile of a second pass:")
+    print_stats(profile, args.top)
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    sub = parser.add_subparsers(dest="command", required=True)
+    p = sub.add_parser("build")
+    p.add_argument("--data", required=True)
+    p.add_argument("--index", required=True)
+    p.add_argument("--top", type=int, default=30)
+    p.set_defaults(func=cmd_build)
+    p = sub.add_parser("query")
+    p.add_argument("--index", required=True)
+    p.add_argument("--top", type=int, default=30)
+    p.add_argument("--slowest", type=int, default=15)
+    p.set_defaults(func=cmd_query)
+    args = parser.parse_args(argv)
+    args.func(args)
+
+
+if __name__ == "__main__":
+    main()

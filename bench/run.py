@@ -1,0 +1,426 @@
+"""`./dev bench`: speed, size and recall of our index and the naive baseline, side by side.
+
+For each corpus size N (--sizes, default 1000,10000) it generates (or reuses) the
+seeded corpus under bench/work/, then for ours (`notice-index rebuild`, `Engine`,
+`notice-search serve`) and the baseline (`bench/baseline.py`) measures: build time,
+MB/s and peak memory; index size; the time to update one changed notice; query
+latency over the fixed queries of `bench/queries.py` in-process and over HTTP; the
+server's memory after the run; recall and precision against a plain substring scan;
+whether the top 20 come back in the same order every time. It prints one markdown
+table per N and writes it, with the raw numbers as JSON, to bench/results/.
+
+    .venv/bin/python bench/run.py --sizes 200          a quick run
+    .venv/bin/python bench/run.py                      the issue's 1,000 and 10,000
+"""
+
+import argparse
+import json
+import math
+import os
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+BENCH = Path(__file__).resolve().parent
+ROOT = BENCH.parent
+sys.path.insert(0, str(BENCH))
+sys.path.insert(1, str(ROOT))
+
+import corpus  # noqa: E402
+from queries import QUERIES  # noqa: E402
+
+#: Commands run as `python -m` from the project folder, so a copy of the project measures its own code.
+PY = sys.executable
+WORK = BENCH / "work"
+RESULTS = BENCH / "results"
+MB = 1e6
+
+
+def log(message):
+    print(f"[bench {time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
+
+
+def measure(cmd, timeout=None):
+    """Run `cmd`; its wall time, peak RSS (its own and its waited-for children's), exit code and output."""
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        started = time.perf_counter()
+        process = subprocess.Popen([str(c) for c in cmd], stdout=out, stderr=err, cwd=ROOT)
+        _pid, status, usage = os.wait4(process.pid, 0)
+        seconds = time.perf_counter() - started
+        process.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        err.seek(0)
+        return {"seconds": seconds, "peak_rss": usage.ru_maxrss * 1024, "rc": process.returncode,
+                "stdout": out.read().decode("utf-8", "replace"), "stderr": err.read().decode("utf-8", "replace")}
+
+
+def folder_size(path):
+    return sum(p.stat().st_size for p in Path(path).rglob("*") if p.is_file())
+
+
+def percentiles(values):
+    if not values:
+        return None
+    ordered = sorted(values)
+
+    def pick(q):  # nearest rank
+        return ordered[max(0, math.ceil(q * len(ordered)) - 1)]
+
+    return {"p50": statistics.median(ordered), "p95": pick(0.95), "max": ordered[-1], "n": len(ordered)}
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def proc_status(pid):
+    fields = {}
+    with open(f"/proc/{pid}/status") as lines:
+        for line in lines:
+            if line.startswith(("VmRSS", "VmHWM")):
+                key, value = line.split(":")
+                fields[key] = int(value.split()[0]) * 1024
+    return fields
+
+
+def http_url(port, q, filters):
+    params = [("q", q)] + [(name, v) for name, values in filters.items() for v in values]
+    return f"http://127.0.0.1:{port}/api/search?" + urllib.parse.urlencode(params)
+
+
+def http_run(cmd, passes, key_of, ready_timeout=1800):
+    """Start a server, time the first answer (index load), then every query; its memory after."""
+    port = free_port()
+    with tempfile.TemporaryFile() as out:
+        process = subprocess.Popen([str(c) for c in cmd(port)], stdout=out, stderr=subprocess.STDOUT, cwd=ROOT)
+        try:
+            started = time.perf_counter()
+            while True:
+                if process.poll() is not None:
+                    out.seek(0)
+                    raise RuntimeError(f"server exited: {out.read().decode('utf-8', 'replace')[-2000:]}")
+                try:
+                    with urllib.request.urlopen(http_url(port, "巡察", {}), timeout=ready_timeout) as answer:
+                        answer.read()
+                    break
+                except urllib.error.HTTPError as exc:
+                    raise RuntimeError(f"server answered {exc.code}: {exc.read()[:2000]!r}") from None
+                except OSError:
+                    if time.perf_counter() - started > ready_timeout:
+                        raise
+                    time.sleep(0.2)
+            first = time.perf_counter() - started
+            runs = []
+            for _ in range(passes):
+                timings = []
+                for kind, q, filters in QUERIES:
+                    t0 = time.perf_counter()
+                    with urllib.request.urlopen(http_url(port, q, filters), timeout=600) as answer:
+                        body = json.loads(answer.read())
+                    timings.append({"kind": kind, "q": q, "filters": filters,
+                                    "ms": (time.perf_counter() - t0) * 1000, "total": body["total"],
+                                    "top": [key_of(h) for h in body["hits"]]})
+                runs.append(timings)
+            return {"first_answer_s": first, "passes": runs, "status": proc_status(process.pid)}
+        finally:
+            process.terminate()
+            process.wait(timeout=60)
+
+
+# --- the plain substring scan: what a query should find, by the documented query syntax ---
+
+def ground_truth(notices_dir):
+    """(source#n, text, headings) of every paragraph, parsed by the project's own parser."""
+    from indexer.parsing import parse_file
+
+    paragraphs = []
+    for path in sorted(p for p in notices_dir.rglob("*.txt") if p.is_file()):
+        notice = parse_file(path, root=notices_dir)
+        for paragraph in notice.paragraphs:
+            paragraphs.append((f"{notice.source}#{paragraph.n}", paragraph.text, " ".join(paragraph.headings)))
+    return paragraphs
+
+
+def scan(paragraphs, q):
+    """Keys of paragraphs matching `q` by plain `in`: words in text or headings, "phrases" in text."""
+    clauses, excluded, pending_or = [], [], False
+    for token in q.split():
+        if token == "OR":
+            pending_or = True
+            continue
+        negative = token.startswith("-")
+        phrase = token.lstrip("-").startswith('"')
+        term = (token.lstrip("-").strip('"'), phrase)
+        if negative:
+            excluded.append(term)
+        elif pending_or:
+            clauses[-1].append(term)
+        else:
+            clauses.append([term])
+        pending_or = False
+
+    def hit(term, text, headings):
+        return term[0] in text or (not term[1] and term[0] in headings)
+
+    return sorted(key for key, text, headings in paragraphs
+                  if all(any(hit(t, text, headings) for t in clause) for clause in clauses)
+                  and not any(hit(t, text, headings) for t in excluded))
+
+
+def recall_precision(found, truth, kinds):
+    """Micro-averaged recall and precision over the queries of the given kinds (unfiltered ones)."""
+    true_pos = relevant = retrieved = 0
+    for kind, q, filters in QUERIES:
+        if filters or kind not in kinds or q not in found:
+            continue
+        got, want = set(found[q]), set(truth[q])
+        true_pos += len(got & want)
+        relevant += len(want)
+        retrieved += len(got)
+    return {"recall": true_pos / relevant if relevant else None,
+            "precision": true_pos / retrieved if retrieved else None,
+            "relevant": relevant, "retrieved": retrieved}
+
+
+# --- one system, end to end ---
+
+def run_system(name, n, notices_dir, work, args):
+    """Build, size, query (in-process and HTTP), recall and update one system; a dict of numbers."""
+    index = work / name
+    shutil.rmtree(index, ignore_errors=True)
+    r = {"name": name}
+    log(f"N={n} {name}: building")
+    if name == "ours":
+        build = measure([PY, "-m", "indexer.cli", "rebuild", "--data", notices_dir, "--index", index])
+        live = index / "current"
+    else:
+        build = measure([PY, BENCH / "baseline.py", "build", "--data", notices_dir, "--index", index])
+        live = index
+    if build["rc"] != 0:
+        raise RuntimeError(f"{name} build failed: {build['stderr'][-3000:]}")
+    r["build"] = {k: build[k] for k in ("seconds", "peak_rss")}
+    r["build"]["output"] = build["stdout"].strip()[-500:]
+    r["size"] = folder_size(live.resolve())
+    log(f"N={n} {name}: built in {build['seconds']:.1f} s, {r['size'] / MB:.1f} MB")
+
+    worker = BENCH / ("ours.py" if name == "ours" else "baseline.py")
+    log(f"N={n} {name}: in-process queries")
+    query = measure([PY, worker, "query", "--index", index, "--passes", args.passes])
+    if query["rc"] != 0:
+        raise RuntimeError(f"{name} queries failed: {query['stderr'][-3000:]}")
+    r["inprocess"] = json.loads(query["stdout"])
+
+    if not args.no_recall:
+        log(f"N={n} {name}: recall")
+        recall = measure([PY, worker, "recall", "--index", index])
+        if recall["rc"] != 0:
+            raise RuntimeError(f"{name} recall failed: {recall['stderr'][-3000:]}")
+        r["found"] = json.loads(recall["stdout"])
+        r["recall_s"] = recall["seconds"]
+
+    if not args.no_http:
+        log(f"N={n} {name}: HTTP")
+        if name == "ours":
+            r["http"] = http_run(lambda port: [PY, "-m", "search_app.cli", "serve", "--index", index, "--port", port],
+                                 args.passes, lambda h: f"{h['notice_id']}:{h['n']}")
+        else:
+            r["http"] = http_run(lambda port: [PY, BENCH / "baseline.py", "serve", "--index", index, "--port", port],
+                                 args.passes, lambda h: h["key"])
+
+    r["update"] = update_one(name, notices_dir, index)
+    return r
+
+
+def update_one(name, notices_dir, index):
+    """Change one notice file, time the system's update of it, then put the file back as it was."""
+    if name == "ours":
+        probe = measure([PY, "-m", "indexer.cli", "update", "--help"])
+        if probe["rc"] != 0:
+            return {"seconds": None, "note": "n/a: `notice-index update` does not exist yet"}
+    files = sorted(p for p in notices_dir.rglob("*.txt") if p.is_file())
+    target = files[len(files) // 2]
+    original, stat = target.read_bytes(), target.stat()
+    try:
+        target.write_bytes(original.replace("整改".encode(), "整改落实".encode(), 1) + "补充说明：本通报已更新。\n".encode())
+        if name == "ours":
+            result = measure([PY, "-m", "indexer.cli", "update", "--data", notices_dir, "--index", index])
+        else:
+            result = measure([PY, BENCH / "baseline.py", "update", "--data", notices_dir, "--index", index,
+                              "--file", target])
+    finally:
+        target.write_bytes(original)
+        os.utime(target, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    if result["rc"] != 0:
+        return {"seconds": None, "note": f"failed: {result['stderr'].strip()[-300:]}"}
+    return {"seconds": result["seconds"], "peak_rss": result["peak_rss"]}
+
+
+# --- the table ---
+
+def fmt_lat(p):
+    return "—" if not p else f"{p['p50']:.1f} / {p['p95']:.1f} / {p['max']:.1f}"
+
+
+def latencies(run, which, pass_no=0, kinds=None, filtered=None):
+    if which not in run:
+        return None
+    timings = run[which]["passes"][pass_no]
+    return percentiles([t["ms"] for t in timings
+                        if (kinds is None or t["kind"] in kinds)
+                        and (filtered is None or bool(t["filters"]) == filtered)])
+
+
+def deterministic(run):
+    """True when every pass (in-process and HTTP) returned the same top 20 for every query."""
+    tops = [[t["top"] for t in p] for p in run["inprocess"]["passes"]]
+    if "http" in run:
+        tops += [[t["top"] for t in p] for p in run["http"]["passes"]]
+    return all(t == tops[0] for t in tops)
+
+
+def table(n, info, ours, base):
+    """The markdown report of one corpus size."""
+    def mark(ok):
+        return "—" if ok is None else ("✅" if ok else "❌")
+
+    rows = []
+
+    def row(label, a, b, target="", ok=None):
+        rows.append(f"| {label} | {a} | {b} | {target} | {mark(ok)} |")
+
+    mb = info["bytes"] / MB
+    ob, bb = ours["build"], base.get("build") if base else None
+    row("full build, s", f"{ob['seconds']:.1f}", f"{bb['seconds']:.1f}" if bb else "—", "≤ 60% of baseline",
+        ob["seconds"] <= 0.6 * bb["seconds"] if bb else None)
+    row("build speed, MB/s", f"{mb / ob['seconds']:.2f}", f"{mb / bb['seconds']:.2f}" if bb else "—")
+    row("build peak memory (RSS), MB", f"{ob['peak_rss'] / MB:.0f}", f"{bb['peak_rss'] / MB:.0f}" if bb else "—")
+    row("index size on disk, MB", f"{ours['size'] / MB:.1f}", f"{base['size'] / MB:.1f}" if base else "—")
+
+    def upd(r):
+        u = r["update"] if r else None
+        if not u:
+            return "—"
+        return f"{u['seconds']:.2f}" if u["seconds"] is not None else u["note"]
+    row("update one changed notice, s", upd(ours), upd(base), "≤ 2 s",
+        ours["update"]["seconds"] <= 2 if ours["update"]["seconds"] is not None else None)
+    row("open index in-process (load + jieba), s", f"{ours['inprocess']['open_s']:.2f}",
+        f"{base['inprocess']['open_s']:.2f}" if base else "—")
+
+    def lat(which, **kw):
+        return fmt_lat(latencies(ours, which, **kw)), fmt_lat(latencies(base, which, **kw) if base else None)
+
+    all_cold = latencies(ours, "inprocess")
+    a, b = lat("inprocess")
+    row(f"in-process, all {len(QUERIES)} queries, cold, ms p50 / p95 / max", a, b, "p50 ≤ 10, p95 ≤ 50",
+        all_cold["p50"] <= 10 and all_cold["p95"] <= 50)
+    for label, kw in (("in-process, single words", {"kinds": ("word",), "filtered": False}),
+                      ("in-process, 2–3 word AND", {"kinds": ("and",), "filtered": False}),
+                      ("in-process, quoted phrases", {"kinds": ("phrase",), "filtered": False}),
+                      ("in-process, with facet filters", {"filtered": True}),
+                      ("in-process, OR / exclusion", {"kinds": ("or", "not")})):
+        p = latencies(ours, "inprocess", **kw)
+        a, b = lat("inprocess", **kw)
+        row(f"{label}, cold, ms", a, b, "p50 ≤ 10, p95 ≤ 50", p["p50"] <= 10 and p["p95"] <= 50)
+    if len(ours["inprocess"]["passes"]) > 1:
+        a, b = lat("inprocess", pass_no=1)
+        row("in-process, all queries, second pass, ms", a, b)
+    if "http" in ours:
+        h, c = latencies(ours, "http"), all_cold
+        a, b = lat("http")
+        row("HTTP (waitress), all queries, cold, ms", a, b, "in-process + ≤ 10",
+            h["p50"] - c["p50"] <= 10 and h["p95"] - c["p95"] <= 10)
+        row("HTTP first answer (server start + index load), s", f"{ours['http']['first_answer_s']:.1f}",
+            f"{base['http']['first_answer_s']:.1f}" if base and "http" in base else "—")
+        rss = ours["http"]["status"]
+        brss = base["http"]["status"] if base and "http" in base else None
+        row("server memory after the run, MB (VmRSS / peak VmHWM)",
+            f"{rss['VmRSS'] / MB:.0f} / {rss['VmHWM'] / MB:.0f}",
+            f"{brss['VmRSS'] / MB:.0f} / {brss['VmHWM'] / MB:.0f}" if brss else "—", "≤ 1,000", rss["VmRSS"] <= 1e9)
+    ip = ours["inprocess"]["status"]
+    row("in-process worker memory after the run, MB (VmRSS)", f"{ip['VmRSS'] / MB:.0f}",
+        f"{base['inprocess']['status']['VmRSS'] / MB:.0f}" if base else "—")
+    for label, kinds, target in (("quoted phrases", ("phrase",), "100% / 100%"),
+                                 ("words, AND, OR, exclusions", ("word", "and", "or", "not"), "")):
+        if "recall" not in ours:
+            continue
+        o = ours["recall"][label]
+        bo = base["recall"][label] if base and "recall" in base else None
+
+        def pct(x):
+            return "—" if not x or x["recall"] is None else (
+                f"{100 * x['recall']:.1f}% / {100 * x['precision']:.1f}%" if x["precision"] is not None
+                else f"{100 * x['recall']:.1f}% / —")
+        row(f"recall / precision vs substring scan, {label} ({o['relevant']} relevant)", pct(o), pct(bo), target,
+            (o["recall"] == 1 and o["precision"] == 1) if target else None)
+    row("top-20 order identical on every pass and over HTTP", "yes" if deterministic(ours) else "no",
+        ("yes" if deterministic(base) else "no") if base else "—", "yes", deterministic(ours))
+
+    head = [f"### N = {n:,} notices ({mb:.1f} MB, {info['paragraphs']:,} paragraphs)", "",
+            f"{info['when']} · code {info['commit']} · {os.cpu_count()} cores · load average "
+            f"{info['load_before']:.2f} before, {info['load_after']:.2f} after · `{info['command']}`", "",
+            "| measure | ours | naive baseline | target (N = 10,000) | ours meets target |",
+            "|---|---|---|---|---|"]
+    return "\n".join(head + rows) + "\n"
+
+
+def run_size(n, args):
+    work = WORK / f"run-n{n}"
+    work.mkdir(parents=True, exist_ok=True)
+    log(f"N={n}: corpus (seed {args.seed})")
+    notices_dir = corpus.cached(WORK, n, args.seed)
+    info = json.loads((notices_dir.parent / "COMPLETE").read_text())
+    info.update(when=time.strftime("%Y-%m-%d %H:%M"), load_before=os.getloadavg()[0],
+                command="./dev bench " + " ".join(sys.argv[1:]))
+    info["commit"] = args.label or subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT,
+                                                  capture_output=True, text=True).stdout.strip() or "?"
+    log(f"N={n}: parsing for the substring scan")
+    paragraphs = ground_truth(notices_dir)
+    info["paragraphs"] = len(paragraphs)
+    truth = None if args.no_recall else {q: scan(paragraphs, q) for kind, q, filters in QUERIES if not filters}
+    systems = {}
+    for name in ("ours",) + (() if args.no_baseline else ("baseline",)):
+        systems[name] = run_system(name, n, notices_dir, work, args)
+        if truth is not None:
+            systems[name]["recall"] = {
+                "quoted phrases": recall_precision(systems[name]["found"], truth, ("phrase",)),
+                "words, AND, OR, exclusions": recall_precision(systems[name]["found"], truth,
+                                                               ("word", "and", "or", "not"))}
+    info["load_after"] = os.getloadavg()[0]
+    markdown = table(n, info, systems["ours"], systems.get("baseline"))
+    RESULTS.mkdir(exist_ok=True)
+    stem = RESULTS / f"{time.strftime('%Y-%m-%d')}-n{n}"
+    stem.with_suffix(".md").write_text(markdown, encoding="utf-8")
+    for system in systems.values():
+        system.pop("found", None)
+    raw = {"info": info, "systems": systems, "truth_sizes": {q: len(v) for q, v in (truth or {}).items()}}
+    stem.with_suffix(".json").write_text(json.dumps(raw, ensure_ascii=False, indent=1), encoding="utf-8")
+    print(markdown, flush=True)
+    log(f"N={n}: written {stem}.md")
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="1000,10000", help="corpus sizes, comma-separated (default 1000,10000)")
+    parser.add_argument("--seed", type=int, default=1, help="corpus seed (default 1)")
+    parser.add_argument("--passes", type=int, default=2, help="passes over the queries; the first is cold")
+    parser.add_argument("--label", help="what code was measured, for the table (default: the git commit)")
+    parser.add_argument("--no-baseline", action="store_true", help="measure ours only")
+    parser.add_argument("--no-http", action="store_true", help="skip the HTTP measurements")
+    parser.add_argument("--no-recall", action="store_true", help="skip recall and precision")
+    args = parser.parse_args(argv)
+    for n in (int(s) for s in args.sizes.split(",")):
+        run_size(n, args)
+
+
+if __name__ == "__main__":
+    main()

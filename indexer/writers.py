@@ -1,0 +1,199 @@
+"""Filling a new Whoosh index from notice files, in this process or in several.
+
+Parsing and cutting Chinese text with jieba are pure Python and take most of a
+rebuild, so a large rebuild runs one worker process per CPU: each parses files
+from a shared queue and indexes them into its own segment of the same Whoosh
+index, and one commit then lists all the segments (what Whoosh's own MpWriter
+does with multisegment=True, with the parsing moved into the workers too).
+
+Workers are started with "spawn", so they inherit no open file of the rebuild,
+in particular not its flock on the index folder, and each exits by itself when
+the rebuild that started it dies: a killed rebuild leaves neither a stuck lock
+nor stray processes. A spawned worker loads jieba and the user dictionary
+itself, through the same settings as any other process.
+"""
+
+import json
+import multiprocessing
+import os
+import queue
+import sys
+import threading
+import time
+import traceback
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+
+from whoosh import index as whoosh_index
+from whoosh.writing import SegmentWriter
+
+from .notice import NoticeError
+from .parsing import parse_file
+from .schema import LeanCodec, paragraph_documents
+
+#: Below this many files per worker, starting one (about two seconds) costs more than it saves.
+FILES_PER_WORKER = 60
+#: Whoosh's in-memory posting pool per writer before it spills sorted runs to disk.
+LIMITMB = 384
+
+
+class WorkerFailed(Exception):
+    """A worker process stopped or raised; the message says how."""
+
+
+@dataclass(frozen=True)
+class Job:
+    path: str
+    source: str  # relative to the data folder, "/"-separated
+    sha256: str
+
+
+def available_cpus():
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:
+        return os.cpu_count() or 1
+
+
+def parse(job, data_dir):
+    """(Notice, None) for a file that parses, (None, the reason) for one that does not."""
+    try:
+        notice = parse_file(job.path, root=data_dir)
+    except NoticeError as exc:
+        return None, exc.reason
+    except Exception as exc:  # a parser bug must cost one file, not the whole rebuild
+        return None, f"the parser failed on it ({type(exc).__name__}: {exc}); please report this file"
+    if notice.id != job.sha256[:16]:
+        return None, f"the parser gave it id {notice.id!r}, not the first 16 hex digits of its SHA-256; please report this"
+    if [p.n for p in notice.paragraphs] != list(range(1, len(notice.paragraphs) + 1)):
+        return None, "the parser numbered its paragraphs out of order; please report this file"
+    return notice, None
+
+
+def fill(whoosh_dir, data_dir, jobs, emit, limitmb=LIMITMB):
+    """Parse and index `jobs` into one new segment of the index; return it (None if empty).
+
+    `emit` receives ("notice", source, id, paragraphs, json line) or
+    ("skipped", source, reason) for each job, as soon as it is done. The segment
+    is not committed: `commit` lists the segments of all writers at once.
+    """
+    ix = whoosh_index.open_dir(str(whoosh_dir))
+    # _lk=False: several writers fill one index at once; the rebuild lock serialises rebuilds.
+    writer = SegmentWriter(ix, _lk=False, limitmb=limitmb, codec=LeanCodec())
+    written = 0
+    try:
+        for job in jobs:
+            notice, reason = parse(job, data_dir)
+            if notice is None:
+                emit(("skipped", job.source, reason))
+                continue
+            count = 0
+            for document in paragraph_documents(notice):
+                writer.add_document(**document)
+                count += 1
+            written += count
+            emit(("notice", job.source, notice.id, count, json.dumps(notice.to_dict(), ensure_ascii=False)))
+    except BaseException:
+        writer.cancel()
+        raise
+    if not written:
+        writer.cancel()
+        return None
+    return writer._finalize_segment()
+
+
+def commit(whoosh_dir, segments):
+    """Make the finished segments the content of the index, in one Whoosh commit."""
+    ix = whoosh_index.open_dir(str(whoosh_dir))
+    writer = ix.writer()
+    writer.commit(mergetype=lambda _writer, existing: list(existing) + list(segments))
+
+
+def index_files(whoosh_dir, data_dir, jobs, emit, procs=None):
+    """Parse and index every job into the empty index at `whoosh_dir`, then commit it.
+
+    Uses up to `procs` worker processes (default: one per CPU) when there are
+    enough files to be worth it; `emit` is always called in this process.
+    """
+    procs = max(1, min(procs or available_cpus(), len(jobs) // FILES_PER_WORKER))
+    if procs == 1:
+        segment = fill(whoosh_dir, data_dir, jobs, emit, limitmb=2 * LIMITMB)
+        segments = [segment] if segment else []
+    else:
+        segments = _in_workers(whoosh_dir, data_dir, jobs, emit, procs)
+    commit(whoosh_dir, segments)
+
+
+def parse_all(jobs, data_dir, procs=None):
+    """(paragraphs, None) or (0, reason) for each job, in order, parsing in worker processes when worth it."""
+    procs = max(1, min(procs or available_cpus(), len(jobs) // FILES_PER_WORKER))
+    if procs == 1:
+        yield from (_parse_counted(job, data_dir) for job in jobs)
+        return
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(procs, mp_context=context, initializer=_exit_with, initargs=(os.getpid(),)) as pool:
+        yield from pool.map(_parse_counted, jobs, [data_dir] * len(jobs), chunksize=8)
+
+
+def _parse_counted(job, data_dir):
+    notice, reason = parse(job, data_dir)
+    return (len(notice.paragraphs), None) if notice else (0, reason)
+
+
+def _in_workers(whoosh_dir, data_dir, jobs, emit, procs):
+    context = multiprocessing.get_context("spawn")
+    tasks, results = context.Queue(), context.Queue()
+    for job in jobs:
+        tasks.put(job)
+    for _ in range(procs):
+        tasks.put(None)
+    workers = [context.Process(target=_worker, name=f"notice-index worker {i + 1}", daemon=True,
+                               args=(str(whoosh_dir), str(data_dir), tasks, results, os.getpid()))
+               for i in range(procs)]
+    for worker in workers:
+        worker.start()
+    segments, finished = [], 0
+    try:
+        while finished < procs:
+            try:
+                message = results.get(timeout=1)
+            except queue.Empty:
+                for worker in workers:
+                    if worker.exitcode not in (None, 0):
+                        raise WorkerFailed(f"{worker.name} stopped unexpectedly (exit code {worker.exitcode}).")
+                continue
+            if message[0] == "segment":
+                finished += 1
+                if message[1] is not None:
+                    segments.append(message[1])
+            elif message[0] == "failed":
+                raise WorkerFailed(message[1])
+            else:
+                emit(message)
+    finally:
+        for worker in workers:
+            if worker.is_alive():
+                worker.terminate()
+            worker.join()
+    return segments
+
+
+def _worker(whoosh_dir, data_dir, tasks, results, parent):
+    _exit_with(parent)
+    try:
+        segment = fill(whoosh_dir, data_dir, iter(tasks.get, None), results.put)
+    except BaseException as exc:
+        traceback.print_exc(file=sys.stderr)
+        results.put(("failed", f"{multiprocessing.current_process().name} failed: {type(exc).__name__}: {exc}"))
+        return
+    results.put(("segment", segment))
+
+
+def _exit_with(parent):
+    """End this process as soon as `parent` is gone, e.g. after kill -9 of the rebuild."""
+    def watch():
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="parent watch", daemon=True).start()

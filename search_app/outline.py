@@ -1,0 +1,61 @@
+"""A notice as a readable document: headings placed between their paragraphs, and an outline.
+
+A parsed notice keeps its headings in one list and, on each paragraph, the
+texts of the headings it sits under. The document view needs them interleaved,
+so each heading is placed before the first paragraph under it; a heading with
+no paragraph of its own still appears, in its place in the list.
+"""
+
+from dataclasses import dataclass, field
+
+
+@dataclass
+class Section:
+    anchor: str  # the heading's id in the page, "h1", "h2", ...
+    level: int
+    marker: str
+    text: str
+    category: str
+    children: list = field(default_factory=list)
+    html: str = ""  # the text as HTML, with the query highlighted
+
+
+def blocks(notice):
+    """The notice's headings (Section) and paragraphs (dict) in reading order."""
+    headings = notice.get("headings") or []
+    out, path, placed = [], [], 0
+
+    def place(upto):
+        nonlocal placed
+        for index in range(placed, upto):
+            h = headings[index]
+            out.append(Section(f"h{index + 1}", h["level"], h.get("marker") or "", h["text"],
+                               h.get("category") or ""))
+        placed = max(placed, upto)
+
+    for paragraph in notice.get("paragraphs") or []:
+        wanted = paragraph.get("headings") or []
+        common = 0
+        while common < min(len(path), len(wanted)) and path[common] == wanted[common]:
+            common += 1
+        for text in wanted[common:]:
+            found = next((i for i in range(placed, len(headings)) if headings[i]["text"] == text), None)
+            if found is not None:
+                place(found + 1)
+        path = wanted
+        out.append(paragraph)
+    place(len(headings))
+    return out
+
+
+def outline(sections):
+    """The sections nested by level, for the table of contents."""
+    root = Section("", 0, "", "", "")
+    stack = [root]
+    for section in sections:
+        node = Section(section.anchor, section.level, section.marker, section.text, section.category)
+        while len(stack) > 1 and stack[-1].level >= node.level:
+            stack.pop()
+        stack[-1].children.append(node)
+        stack.append(node)
+    return root.children

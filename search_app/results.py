@@ -1,0 +1,49 @@
+"""A SearchResult as data: the API's body, which the search page renders too."""
+
+from dataclasses import asdict
+
+from flask import current_app, url_for
+
+from .facets import facet_dicts
+from .requests import search_url, state_args
+
+
+def result_dict(result):
+    """The JSON body of `result`; the page template reads the same dict."""
+    search = result.request
+    args = state_args(search)
+    hits = []
+    for hit in result.hits:
+        data = asdict(hit)
+        # The notice link carries the search, so the notice page can highlight and lead back.
+        data["url"] = url_for("views.notice", notice_id=hit.notice_id, **args, _anchor=f"p{hit.n}")
+        if hit.more_in_notice:
+            data["more_url"] = search_url(search, group=False,
+                                          filters={**search.filters, "notice": [hit.notice_id]})
+        hits.append(data)
+    return {
+        "ok": True, "query": search.q, "understood": result.query, "notes": result.notes,
+        "total": result.total, "total_notices": result.total_notices,
+        "page": search.page, "per_page": search.per_page, "pages": result.pages,
+        "sort": search.sort, "group": search.group, "took_ms": result.took_ms,
+        "hits": hits, "facets": facet_dicts(result),
+    }
+
+
+def page_links(result, around=2):
+    """Links to the first, last and nearby pages, with None where pages are skipped."""
+    search = result.request
+    last = min(result.pages, current_app.config["MAX_PAGE"])
+    wanted = {1, last, *range(search.page - around, search.page + around + 1)}
+    links, previous = [], 0
+    for number in sorted(n for n in wanted if 1 <= n <= last):
+        if number > previous + 1:
+            links.append(None)
+        links.append({"number": number, "url": search_url(search, page=number),
+                      "current": number == search.page})
+        previous = number
+    return {
+        "pages": links if last > 1 else [],
+        "prev": search_url(search, page=min(search.page - 1, last)) if search.page > 1 else None,
+        "next": search_url(search, page=search.page + 1) if search.page < last else None,
+    }

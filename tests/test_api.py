@@ -1,0 +1,349 @@
+"""The JSON and CSV API: its shape, facet arithmetic, export and error bodies.
+
+Expected numbers are computed here, independently of the engine: from the
+notices as the parser wrote them (/api/notices/<id>), from the rich corpus's
+Notice objects, or from the API's own hits fetched page by page.
+"""
+
+import csv
+import io
+from collections import Counter
+from urllib.parse import unquote
+
+import pytest
+
+from conftest import C2, IMG, NOTICES, SCRIPT, T_EIGHT, T_MONEY, rich_expected
+from indexer.build import rebuild
+from indexer.notice import Notice
+from indexer.schema import FACETS
+from search_app import create_app
+from search_app.export import COLUMNS
+
+HIT_KEYS = {"notice_id", "n", "title", "issuer", "published", "text", "highlight", "headings",
+            "category", "role", "problem_types", "url"}
+#: Facet name -> how to read its value(s) off a hit.
+HIT_FIELD = {"category": "category", "problem_type": "problem_types", "role": "role", "notice": "notice_id",
+             "province": "province", "city": "city", "year": "year", "level": "level"}
+
+
+def get_json(client, url, status=200):
+    response = client.get(url)
+    assert response.status_code == status, response.get_data(as_text=True)
+    assert response.content_type == "application/json"
+    return response.get_json()
+
+
+def all_hits(client, params):
+    """Every hit of a search, fetched page by page through the API."""
+    hits, page = [], 1
+    while True:
+        body = client.get("/api/search", query_string=[*params, ("per_page", "100"), ("page", str(page))]).get_json()
+        hits += body["hits"]
+        if page >= body["pages"]:
+            return hits
+        page += 1
+
+
+def hit_values(hit, facet):
+    value = hit[HIT_FIELD[facet]]
+    return value if isinstance(value, list) else [value] if value else []
+
+
+def counts_from_hits(hits, facet):
+    return Counter(v for hit in hits for v in hit_values(hit, facet))
+
+
+def facet_counts(body, facet):
+    return {v["value"]: v["count"] for v in body["facets"][facet]["values"] if v["count"]}
+
+
+# --- shape -----------------------------------------------------------------
+
+
+def test_search_body_has_the_documented_keys(client):
+    body = get_json(client, "/api/search?q=差旅费")
+    assert {"ok", "query", "total", "page", "per_page", "took_ms", "hits", "facets"} <= set(body)
+    assert body["ok"] is True
+    assert body["query"] == "差旅费"
+    assert (body["page"], body["per_page"]) == (1, 20)
+    assert isinstance(body["took_ms"], float) and body["took_ms"] >= 0
+    assert body["hits"], "the shipped notices mention 差旅费"
+    for hit in body["hits"]:
+        assert HIT_KEYS <= set(hit)
+        assert isinstance(hit["n"], int) and isinstance(hit["headings"], list)
+        assert isinstance(hit["problem_types"], list)
+        assert "<mark>差旅费</mark>" in hit["highlight"] or any("差旅费" in h for h in hit["headings"])
+        assert hit["url"].startswith(f"/notices/{hit['notice_id']}?") and hit["url"].endswith(f"#p{hit['n']}")
+
+
+def test_facets_come_in_table_order_with_labels(client):
+    body = get_json(client, "/api/search")
+    assert [(name, facet["label"]) for name, facet in body["facets"].items()] == \
+        [(name, label) for name, label, _ in FACETS]
+    for facet in body["facets"].values():
+        assert facet["truncated"] is False
+        for value in facet["values"]:
+            assert {"value", "count", "selected", "label", "toggle_url"} <= set(value)
+            assert value["selected"] is False and value["count"] > 0
+
+
+def test_notice_json_is_the_parsers_json_key_for_key(rich_client, rich):
+    notice = rich["notices"][0]
+    response = rich_client.get(f"/api/notices/{notice.id}")
+    assert response.status_code == 200
+    assert response.get_json() == notice.to_dict()
+    assert list(response.get_json()) == list(notice.to_dict())
+    assert Notice.from_dict(response.get_json()) == notice
+
+
+# --- matching and counting on the shipped notices --------------------------
+
+
+def parsed_paragraphs(client):
+    notices = get_json(client, "/api/search")["facets"]["notice"]["values"]
+    for value in notices:
+        notice = get_json(client, f"/api/notices/{value['value']}")
+        for paragraph in notice["paragraphs"]:
+            yield notice["id"], paragraph
+
+
+def test_total_is_the_paragraphs_containing_the_word(client):
+    expected = {(nid, p["n"]) for nid, p in parsed_paragraphs(client)
+                if "差旅费" in p["text"] or any("差旅费" in h for h in p["headings"])}
+    hits = all_hits(client, [("q", "差旅费")])
+    assert {(h["notice_id"], h["n"]) for h in hits} == expected
+    assert get_json(client, "/api/search?q=差旅费")["total"] == len(expected)
+
+
+def test_empty_query_browses_every_paragraph(client):
+    expected = {(nid, p["n"]) for nid, p in parsed_paragraphs(client)}
+    body = get_json(client, "/api/search")
+    assert body["total"] == len(expected)
+    assert sum(v["count"] for v in body["facets"]["notice"]["values"]) == len(expected)
+    assert {(h["notice_id"], h["n"]) for h in all_hits(client, [])} == expected
+
+
+def check_disjunctive(client, params):
+    """Each facet's counts equal counts over the hits of the same search without that facet's selection."""
+    body = client.get("/api/search", query_string=params).get_json()
+    hits = all_hits(client, params)
+    assert len(hits) == body["total"]
+    for facet in HIT_FIELD:
+        without = [(k, v) for k, v in params if k != facet]
+        assert facet_counts(body, facet) == dict(counts_from_hits(all_hits(client, without), facet)), facet
+        selected = [v for k, v in params if k == facet]
+        for hit in hits:
+            assert not selected or set(hit_values(hit, facet)) & set(selected)
+        listed = {v["value"] for v in body["facets"][facet]["values"] if v["selected"]}
+        assert listed == set(selected)
+    return body
+
+
+def test_disjunctive_counts_on_the_shipped_notices(client):
+    body = get_json(client, "/api/search")
+    for facet in HIT_FIELD:
+        assert facet_counts(body, facet) == dict(counts_from_hits(all_hits(client, []), facet))
+    # Two values of the richest facet, one of another facet when the parser fills one.
+    ranked = sorted(body["facets"], key=lambda f: -len(body["facets"][f]["values"]))
+    first, *others = [f for f in ranked if len(body["facets"][f]["values"]) >= 2] + \
+                     [f for f in ranked if len(body["facets"][f]["values"]) == 1]
+    params = [(first, v["value"]) for v in body["facets"][first]["values"][:2]]
+    if others:
+        params.append((others[0], body["facets"][others[0]]["values"][0]["value"]))
+    narrowed = check_disjunctive(client, params)
+    both = counts_from_hits(all_hits(client, [p for p in params if p[0] != first]), first)
+    assert narrowed["total"] == both[params[0][1]] + both[params[1][1]]
+
+
+# --- the rich corpus: expectations from the Notice objects ------------------
+
+
+@pytest.mark.parametrize("q, selections", [
+    ("", {}),
+    ("差旅费", {}),
+    ("差旅费", {"problem_type": [T_EIGHT, T_MONEY]}),
+    ("差旅费", {"problem_type": [T_EIGHT, T_MONEY], "province": ["吉林省"]}),
+    ("", {"category": [C2, "基层党组织建设"], "level": ["县"], "role": ["问题"]}),
+], ids=["everything", "word", "word-two-types", "word-two-types-province", "three-facets"])
+def test_rich_counts_match_a_brute_force_count(rich_client, rich, q, selections):
+    params = [("q", q)] + [(f, v) for f, vs in selections.items() for v in vs]
+    body = get_json(rich_client, "/api/search?" + "&".join(f"{k}={v}" for k, v in params))
+    total, counts = rich_expected(rich["notices"], q, selections)
+    assert body["total"] == total
+    for facet in HIT_FIELD:
+        assert facet_counts(body, facet) == dict(counts[facet]), facet
+
+
+def test_values_of_one_facet_are_ored_and_facets_anded(rich_client, rich):
+    one = get_json(rich_client, f"/api/search?problem_type={T_EIGHT}")["total"]
+    other = get_json(rich_client, f"/api/search?problem_type={T_MONEY}")["total"]
+    both_tagged = sum(1 for n in rich["notices"] for p in n.paragraphs
+                      if {T_EIGHT, T_MONEY} <= set(p.problem_types))
+    either = get_json(rich_client, f"/api/search?problem_type={T_EIGHT}&problem_type={T_MONEY}")
+    assert either["total"] == one + other - both_tagged
+    anded = get_json(rich_client, f"/api/search?problem_type={T_EIGHT}&problem_type={T_MONEY}&province=湖南省")
+    assert anded["total"] == sum(1 for h in either["hits"] if h["province"] == "湖南省") == 1
+
+
+def test_toggle_urls_add_and_remove_a_value_and_reset_the_page(rich_client):
+    body = get_json(rich_client, f"/api/search?problem_type={T_EIGHT}&per_page=2&page=2")
+    values = {v["value"]: v for v in body["facets"]["problem_type"]["values"]}
+    removed = get_json(rich_client, values[T_EIGHT]["toggle_url"])
+    assert unquote(values[T_EIGHT]["toggle_url"]) == "/api/search?per_page=2"
+    assert removed["total"] == get_json(rich_client, "/api/search")["total"]
+    added = unquote(values[T_MONEY]["toggle_url"])
+    assert added == f"/api/search?problem_type={T_EIGHT}&problem_type={T_MONEY}&per_page=2"
+    assert get_json(rich_client, values[T_MONEY]["toggle_url"])["page"] == 1
+
+
+def test_a_selected_value_with_no_matches_stays_listed(rich_client):
+    body = get_json(rich_client, "/api/search?province=西藏自治区")
+    assert body["total"] == 0
+    assert body["facets"]["province"]["values"][0] == {
+        "value": "西藏自治区", "label": "西藏自治区", "count": 0, "selected": True,
+        "toggle_url": "/api/search"}
+
+
+# --- sorting, paging, grouping ---------------------------------------------
+
+
+def test_newest_and_oldest_order_by_date(rich_client, rich):
+    dates = {n.id: n.published for n in rich["notices"]}
+    newest = [dates[h["notice_id"]] for h in get_json(rich_client, "/api/search?sort=newest&per_page=100")["hits"]]
+    oldest = [dates[h["notice_id"]] for h in get_json(rich_client, "/api/search?sort=oldest&per_page=100")["hits"]]
+    dated = [d for d in newest if d]
+    assert dated == sorted(dated, reverse=True) and len(set(dated)) == 5
+    assert [d for d in oldest if d] == sorted(dated)
+
+
+def test_pages_partition_the_results(client):
+    total = get_json(client, "/api/search")["total"]
+    seen = []
+    pages = -(-total // 20)
+    for page in range(1, pages + 1):
+        body = get_json(client, f"/api/search?page={page}")
+        assert body["pages"] == pages and body["page"] == page
+        seen += [(h["notice_id"], h["n"]) for h in body["hits"]]
+    assert len(seen) == len(set(seen)) == total
+    assert get_json(client, f"/api/search?page={pages + 1}")["hits"] == []
+
+
+def test_grouping_keeps_the_best_paragraph_per_notice(client):
+    flat = all_hits(client, [("q", "整改")])
+    grouped = get_json(client, "/api/search?q=整改&group=1&per_page=100")
+    firsts = {}
+    for hit in flat:
+        firsts.setdefault(hit["notice_id"], (hit["n"], 0))
+        firsts[hit["notice_id"]] = (firsts[hit["notice_id"]][0], firsts[hit["notice_id"]][1] + 1)
+    assert [(h["notice_id"], h["n"], h["more_in_notice"] + 1) for h in grouped["hits"]] == \
+        [(nid, n, count) for nid, (n, count) in firsts.items()]
+    assert grouped["total"] == len(flat) and grouped["total_notices"] == len(firsts)
+
+
+# --- CSV --------------------------------------------------------------------
+
+
+def read_csv(response):
+    raw = response.get_data()
+    assert raw.startswith(b"\xef\xbb\xbf")
+    return list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
+
+
+def test_csv_has_every_matching_paragraph_in_result_order(client):
+    response = client.get("/api/search.csv?sort=oldest")
+    assert response.status_code == 200
+    assert response.content_type == "text/csv; charset=utf-8"
+    assert response.is_streamed
+    disposition = response.headers["Content-Disposition"]
+    assert disposition.startswith("attachment;") and "filename*=UTF-8''" in disposition
+    header, *rows = read_csv(response)
+    assert header == list(COLUMNS)
+    hits = all_hits(client, [("sort", "oldest")])
+    assert len(rows) == get_json(client, "/api/search")["total"] == len(hits)
+    assert [(r[0], int(r[1]), r[-1]) for r in rows] == [(h["notice_id"], h["n"], h["text"]) for h in hits]
+
+
+def test_csv_joins_lists_and_names_the_file_after_the_query(rich_client, rich):
+    response = rich_client.get("/api/search.csv?q=差旅费&group=1")
+    header, *rows = read_csv(response)
+    assert len(rows) == get_json(rich_client, "/api/search?q=差旅费")["total"]
+    by_text = {r[header.index("text")]: dict(zip(header, r)) for r in rows}
+    row = by_text["整改情况：已追回多报销的差旅费3200元，修订差旅费管理办法。"]
+    assert row["problem_types"] == f"{T_EIGHT}；{T_MONEY}"
+    assert row["headings"] == "巡察反馈问题整改落实情况 › 聚焦群众身边腐败问题和不正之风方面"
+    assert (row["province"], row["city"], row["level"], row["year"]) == ("吉林省", "长春市", "县", "2024")
+    assert by_text[f"差旅费正文{SCRIPT}与{IMG}结束。"]["issuer"] == f"<b>单位</b>{IMG}"
+    assert unquote(response.headers["Content-Disposition"].split("filename*=UTF-8''")[1]) == "巡察通报检索-差旅费.csv"
+
+
+# --- errors -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("url, status, words", [
+    ("/api/search?page=-1", 400, "页码"),
+    ("/api/search?page=0", 400, "页码"),
+    ("/api/search?page=abc", 400, "page"),
+    ("/api/search?page=100000", 400, "页码"),
+    ("/api/search?sort=x", 400, "排序"),
+    ("/api/search?per_page=0", 400, "每页"),
+    ("/api/search?per_page=many", 400, "per_page"),
+    ("/api/search?q=" + "差" * 201, 400, "查询过长"),
+    ("/api/search?q=" + " ".join("词" * i for i in range(1, 18)), 400, "查询词过多"),
+    ("/api/search.csv?sort=x", 400, "排序"),
+    ("/api/notices/0123456789abcdef", 404, "0123456789abcdef"),
+    ("/api/no-such-thing", 404, "没有这个页面"),
+])
+def test_errors_have_one_shape(client, url, status, words):
+    body = get_json(client, url, status)
+    assert list(body) == ["ok", "error", "status"]
+    assert body["ok"] is False and body["status"] == status
+    assert words in body["error"] and body["error"].endswith("。")
+
+
+def test_wrong_method_is_a_json_405(client):
+    response = client.post("/api/search")
+    assert response.status_code == 405
+    assert response.get_json()["status"] == 405
+
+
+def test_no_index_is_a_503_that_says_how_to_build_one(no_index_client):
+    for url in ("/api/search?q=差旅费", "/api/search.csv", "/api/notices/0123456789abcdef"):
+        body = get_json(no_index_client, url, 503)
+        assert body["ok"] is False and body["status"] == 503
+        assert "notice-index rebuild" in body["error"]
+        assert "/index" not in body["error"], "server paths stay in the log"
+
+
+def test_an_unexpected_failure_is_a_500_that_leaks_nothing(app, monkeypatch):
+    def broken(request):
+        raise RuntimeError("/secret/path exploded")
+
+    monkeypatch.setattr(app.extensions["engine"], "search", broken)
+    body = get_json(app.test_client(), "/api/search", 500)
+    assert body["status"] == 500 and "secret" not in body["error"]
+
+
+def test_bad_values_are_clamped_or_ignored_where_harmless(client):
+    body = get_json(client, "/api/search?per_page=100000&colour=red&category=&group=yes")
+    assert body["per_page"] == 100 and body["group"] is True
+    assert body["total"] == get_json(client, "/api/search")["total"]
+
+
+def test_an_odd_query_is_read_and_explained(client):
+    body = get_json(client, '/api/search?q="差旅费')
+    assert body["understood"] == '"差旅费"'
+    assert body["notes"] == ["引号未配对，已按到行末的短语理解。"]
+    assert body["total"] > 0
+
+
+def test_a_rebuild_is_picked_up_without_a_restart(tmp_path):
+    data, index = tmp_path / "data", tmp_path / "index"
+    data.mkdir()
+    files = sorted((NOTICES / "complete").glob("*.txt"))
+    (data / files[0].name).write_bytes(files[0].read_bytes())
+    rebuild(data, index)
+    client = create_app({"TESTING": True, "DATA_DIR": data, "INDEX_DIR": index}).test_client()
+    assert len(get_json(client, "/api/search")["facets"]["notice"]["values"]) == 1
+    (data / files[1].name).write_bytes(files[1].read_bytes())
+    rebuild(data, index)
+    assert len(get_json(client, "/api/search")["facets"]["notice"]["values"]) == 2
