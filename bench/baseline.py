@@ -189,9 +189,10 @@ def cmd_query(args):
     for _ in range(args.passes):
         timings = []
         for kind, q, filters in QUERIES:
-            t0 = time.perf_counter()
+            t0, c0 = time.perf_counter(), time.process_time()
             total, hits, _facets = searcher.search(q, filters)
             timings.append({"kind": kind, "q": q, "filters": filters, "ms": (time.perf_counter() - t0) * 1000,
+                            "cpu_ms": (time.process_time() - c0) * 1000,
                             "total": total, "top": [h["key"] for h in hits]})
         passes.append(timings)
     print(json.dumps({"open_s": opened, "passes": passes, "status": _status()}, ensure_ascii=False))
@@ -227,7 +228,7 @@ def _status():
     fields = {}
     with open("/proc/self/status") as status:
         for line in status:
-            if line.startswith(("VmRSS", "VmHWM")):
+            if line.startswith(("VmRSS", "VmHWM", "RssAnon", "RssFile")):
                 key, value = line.split(":")
                 fields[key] = int(value.split()[0]) * 1024
     return fields

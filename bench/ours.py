@@ -2,6 +2,7 @@
 
     python bench/ours.py query  --index DIR [--passes 2]   (JSON timings on stdout)
     python bench/ours.py recall --index DIR                (JSON matching keys on stdout)
+    python bench/ours.py check  --index DIR --q QUERY      (number of matches)
 
 Run as a subprocess of `bench/run.py`, so its memory is its own. The first pass is
 cold: nothing of a query was computed before (the engine has no result cache); later
@@ -30,7 +31,7 @@ def status():
     fields = {}
     with open("/proc/self/status") as lines:
         for line in lines:
-            if line.startswith(("VmRSS", "VmHWM")):
+            if line.startswith(("VmRSS", "VmHWM", "RssAnon", "RssFile")):
                 key, value = line.split(":")
                 fields[key] = int(value.split()[0]) * 1024
     return fields
@@ -52,9 +53,10 @@ def cmd_query(args):
     for _ in range(args.passes):
         timings = []
         for kind, q, filters in QUERIES:
-            t0 = time.perf_counter()
+            t0, c0 = time.perf_counter(), time.process_time()
             result = engine.search(SearchRequest(q=q, filters=filters, per_page=20))
             timings.append({"kind": kind, "q": q, "filters": filters, "ms": (time.perf_counter() - t0) * 1000,
+                            "cpu_ms": (time.process_time() - c0) * 1000,
                             "total": result.total, "top": [f"{h.notice_id}:{h.n}" for h in result.hits]})
         passes.append(timings)
     print(json.dumps({"open_s": opened, "passes": passes, "status": status()}, ensure_ascii=False))
@@ -73,12 +75,19 @@ def cmd_recall(args):
     print(json.dumps(out, ensure_ascii=False))
 
 
+def cmd_check(args):
+    """Print how many paragraphs match --q, or fail if the index cannot be opened (after an update)."""
+    print(open_engine(args.index).search(SearchRequest(q=args.q)).total)
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True)
-    for name, func in (("query", cmd_query), ("recall", cmd_recall)):
+    for name, func in (("query", cmd_query), ("recall", cmd_recall), ("check", cmd_check)):
         p = sub.add_parser(name)
         p.add_argument("--index", required=True)
+        if name == "check":
+            p.add_argument("--q", required=True)
         if name == "query":
             p.add_argument("--passes", type=int, default=2)
         p.set_defaults(func=func)

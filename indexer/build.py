@@ -280,7 +280,7 @@ def _verify(whoosh_dir, total, counts, every_notice=False):
         if searcher.doc_count() != total:
             problem = f"it holds {searcher.doc_count()} paragraphs instead of {total}"
         elif every_notice:
-            found = Counter(searcher.reader().column_reader("notice_id"))
+            found = Counter(searcher.reader().column_reader("notice"))
             wrong = next((i for i in counts.keys() | found.keys() if counts.get(i, 0) != found[i]), None)
             if wrong:
                 problem = f"notice {wrong} has {found[wrong]} paragraphs instead of {counts.get(wrong, 0)}"

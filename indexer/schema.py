@@ -27,7 +27,7 @@ FACETS = (
 )
 
 #: Extra weight of a match in these fields, over one in the paragraph text (BM25F).
-FIELD_BOOSTS = {"title": 3.0, "headings": 2.0, "issuer": 1.5, "text": 1.0}
+FIELD_BOOSTS = {"title": 3.0, "headings": 2.0, "text": 1.0}
 
 HEADING_SEPARATOR = " › "
 
@@ -45,17 +45,45 @@ class LeanCodec(W3Codec):
     length_stats = False
 
 
+class RepeatedTEXT(TEXT):
+    """A TEXT field whose value repeats on every paragraph of a notice (title, heading path).
+
+    Whoosh analyses each field of each document afresh; these values come back
+    dozens of times in a row, so the postings of recent values are reused.
+    """
+
+    RECENT = 256
+
+    def index(self, value, **kwargs):
+        recent = self.__dict__.setdefault("_recent", {})
+        postings = recent.get(value) if not kwargs else None
+        if postings is None:
+            postings = list(super().index(value, **kwargs))
+            if not kwargs:
+                if len(recent) >= self.RECENT:
+                    recent.clear()
+                recent[value] = postings
+        return iter(postings)
+
+    def __getstate__(self):
+        return {key: value for key, value in self.__dict__.items() if key != "_recent"}
+
+
 def make_schema():
-    analyzer = ChineseAnalyzer()
     return Schema(
-        doc_key=ID(stored=True, unique=True, sortable=True),  # "<notice id>:<n>"
-        notice_id=ID(stored=True, sortable=True),
+        doc_key=ID(stored=True, unique=True, sortable=True),  # "<notice id>:<n>", read by the engine
+        notice_id=ID(stored=True),
         # One term per number instead of eight: nobody asks for a range of paragraph numbers.
-        n=NUMERIC(stored=True, sortable=True, shift_step=32),
-        text=TEXT(analyzer=analyzer, stored=True, phrase=True),
-        headings=TEXT(analyzer=analyzer, stored=True, phrase=True, field_boost=FIELD_BOOSTS["headings"]),
-        title=TEXT(analyzer=analyzer, stored=True, phrase=True, field_boost=FIELD_BOOSTS["title"]),
-        issuer=TEXT(analyzer=analyzer, stored=True, phrase=True, field_boost=FIELD_BOOSTS["issuer"]),
+        n=NUMERIC(stored=True, shift_step=32),
+        text=TEXT(analyzer=ChineseAnalyzer(), stored=True, phrase=True),
+        # Titles and headings are short and repeat on every paragraph: inner words
+        # would cost more postings than they add to ranking.
+        headings=RepeatedTEXT(analyzer=ChineseAnalyzer(subwords=False), stored=True, phrase=True,
+                              field_boost=FIELD_BOOSTS["headings"]),
+        title=RepeatedTEXT(analyzer=ChineseAnalyzer(subwords=False), stored=True, phrase=True,
+                           field_boost=FIELD_BOOSTS["title"]),
+        # The publishing unit, whole: the engine matches 单位: by substring, not through Whoosh.
+        issuer=ID(stored=True),
         published=ID(stored=True, sortable=True),
         category=ID(stored=True, sortable=True),
         problem_type=KEYWORD(stored=True, commas=True, sortable=True),

@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 from indexer.parsing import clean_text, parse_text
 from indexer.parsing.headings import TRAILING
 from indexer.parsing.notice_parser import build
+from indexer.parsing.script import simplify
 
 NOTICES = sorted(Path(__file__).parent.joinpath("notices").glob("*/*.txt"))
 
@@ -92,3 +93,13 @@ def test_parse_text_never_raises_and_loses_nothing(text):
 def test_parse_text_survives_any_string(text):
     notice = parse_text(text)
     assert notice.to_dict()["id"]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=80))
+def test_simplified_shadow_is_aligned(text):
+    assert len(simplify(text)) == len(text)
+
+
+def test_simplified_shadow_of_traditional_text():
+    assert simplify("根據區委統一部署，第一巡察組進行了巡察") == "根据区委统一部署，第一巡察组进行了巡察"

@@ -1,5 +1,7 @@
 """The parser's rules one at a time, on small texts shaped like real notices."""
 
+from pathlib import Path
+
 import pytest
 
 from indexer.parsing import clean_text, parse_text
@@ -198,6 +200,10 @@ def test_news_article_is_other():
     assert parse_text("3月15日，区纪委召开巡察整改推进会，部署下一阶段工作。会议强调，要压实整改责任。").kind == "other"
 
 
+def test_capture_starting_mid_notice_is_still_a_notice():
+    assert parse_text("一、组织整改落实情况\n局党组高度重视。\n二、巡察反馈问题整改情况\n整改情况：已完成。").kind == "notice"
+
+
 # --- regions ----------------------------------------------------------------
 
 @pytest.mark.parametrize("names, address, expected", [
@@ -215,3 +221,37 @@ def test_news_article_is_other():
 def test_regions(names, address, expected):
     r = infer_region(names, address)
     assert (r.province, r.city, r.county) == expected
+
+
+# --- the complete notices copied badly ------------------------------------------
+
+COMPLETE = sorted(Path(__file__).parent.joinpath("notices", "complete").glob("*.txt"))
+
+
+def _headings_of(text):
+    return [(h.level, h.marker, h.text) for h in parse_text(text).headings]
+
+
+def _hard_wrap(text, width, blank=False):
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    pieces = [line[i:i + width] for line in lines for i in range(0, len(line), width)]
+    return ("\n\n" if blank else "\n").join(pieces)
+
+
+@pytest.mark.parametrize("width, blank", [(30, False), (46, False), (36, True)])
+@pytest.mark.parametrize("path", COMPLETE, ids=lambda p: p.stem[:3])
+def test_hard_wrapped_copies_keep_their_headings(path, width, blank):
+    text = path.read_text(encoding="utf-8")
+    original = parse_text(text)
+    wrapped = parse_text(_hard_wrap(text, width, blank))
+    assert _headings_of(_hard_wrap(text, width, blank)) == [(h.level, h.marker, h.text) for h in original.headings]
+    assert (wrapped.title, wrapped.inspector, wrapped.feedback_date) == (original.title, original.inspector, original.feedback_date)
+
+
+@pytest.mark.parametrize("name", ["002_d6dfadf123e246ba", "004_3285782bd5727c11"])
+def test_flattened_copies_keep_their_headings(name):
+    text = (Path(__file__).parent / "notices" / "complete" / f"{name}.txt").read_text(encoding="utf-8")
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    body = next(i for i, line in enumerate(lines) if line.startswith(("根据", "按照")))
+    flat = "\n".join(lines[:body]) + "\n" + "".join(lines[body:])
+    assert _headings_of(flat) == _headings_of(text)

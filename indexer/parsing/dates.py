@@ -2,8 +2,8 @@
 
 Notices write 2024年4月19日, 2023-05-04, 2023.5.4, 二〇二三年六月二十一日, and in
 signatures sometimes 2023621 with the separators lost. A date missing its year
-takes the year of the nearest earlier date (or of the same sentence); nothing else is
-ever guessed, so a month without a day (8月下旬) is no date at all.
+takes the year of the nearest earlier date (or of the same sentence); nothing
+else is ever guessed, so a month without a day (8月下旬) is no date at all.
 """
 
 import re
@@ -54,7 +54,7 @@ def iso(year, month, day):
 
 
 def cn_number(text):
-    """一 → 1, 十二 → 12, 二十一 → 21 (the numbers dates need)."""
+    """一 → 1, 十二 → 12, 二十一 → 21 (the numbers dates and headings need); None if not a number."""
     if "十" not in text:
         return _CN_DIGITS.get(text)
     tens, _, ones = text.partition("十")
@@ -100,8 +100,8 @@ def resolve(found, previous=None):
 def find_range(text):
     """The first `start至end` range in `text`: (start ISO, end ISO, end offset), or None.
 
-    Ends that are not whole dates (2022年8月下旬) give None but still count as the
-    range, so the caller does not mistake them for another date.
+    The end may leave out its year, or year and month, which it then takes from
+    the start. An end that is no whole date makes that bound None.
     """
     for found in find_dates(text):
         if not found.year:

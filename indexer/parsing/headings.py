@@ -11,6 +11,7 @@ the same scheme: captures convert between them at random.
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 _CN = "[一二三四五六七八九十]{1,3}"
 
@@ -37,6 +38,7 @@ TRAILING = "。.，,；;：:、！!？?…·- \t"
 #: Where a heading sentence stops and its body begins (outside quotes).
 _STOPS = set("。！？!?：:")
 _OPEN = "“‘「『《〈（(【[\""
+_STOP_OR_OPEN = re.compile("[" + re.escape("".join(_STOPS) + _OPEN) + "]")
 _CLOSE = {"“": "”", "‘": "’", "「": "」", "『": "』", "《": "》", "〈": "〉", "（": "）", "(": ")", "【": "】", "[": "]", '"': '"'}
 
 #: Labels that open a body (整改情况：…); never headings themselves, and a
@@ -59,10 +61,10 @@ _GAP = re.compile(r"(?<=[\u4e00-\u9fff”》）)])\s+(?=[\u4e00-\u9fff“《])")
 _UNNUMBERED = re.compile(
     r"[\u4e00-\u9fff“”《》]{2,22}(?:情况|打算|计划|措施|成效|做法|体会|经验|工作|机制|方向|思路|安排|建议|问题|方面)"
 )
-_UNNUMBERED_START = re.compile(r"下一步|下步|今后|整改|巡察|巡视|主要|总体|基本|存在|组织|工作|问题|长效")
+_UNNUMBERED_START = re.compile(r"下一步|下步|今后|整改|巡察|巡视|主要|总体|基本|存在|组织领导|组织整改|长效")
 
 
-@dataclass
+@dataclass(frozen=True)
 class Split:
     """A line cut into heading and body."""
 
@@ -83,8 +85,14 @@ def marker_of(simp):
 
 def sentence_end(text):
     """Index of the first sentence stop outside quotes and brackets, else -1."""
+    first = _STOP_OR_OPEN.search(text)
+    if first is None:
+        return -1
+    if first[0] in _STOPS:
+        return first.start()
     closing = []
-    for i, char in enumerate(text):
+    for i in range(first.start(), len(text)):
+        char = text[i]
         if closing and char == closing[-1]:
             closing.pop()
         elif char in _OPEN:
@@ -94,6 +102,7 @@ def sentence_end(text):
     return -1
 
 
+@lru_cache(maxsize=512)
 def split_heading(orig, simp, glued=False):
     """Cut a marker line into its heading and the body that follows on the same line.
 
@@ -157,6 +166,7 @@ def _space_gap(rest, end):
 
 
 def _inside_quotes(text, at):
+    """Is offset `at` inside quotes or brackets?"""
     depth = 0
     for char in text[:at]:
         if char in "“‘「《（(":
@@ -202,6 +212,7 @@ class Levels:
         self.last = 0
 
     def level(self, scheme):
+        """The level of the next heading, numbered with `scheme`."""
         if scheme == self.UNNUMBERED:
             # An unnumbered section title (下一步总体工作打算) stands beside the
             # top-level sections whatever numbering they use.

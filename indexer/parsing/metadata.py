@@ -24,18 +24,21 @@ _DEPLOYER = re.compile(
     rf"(?P<owner>{_OWNER})(?:第[{_CN_NUM}\d]+轮)?(?:巡视|巡察)?(?:工作)?(?:领导小组)?(?:的)?(?:统一)?(?:安排)?部署"
 )
 _ROUND = re.compile(rf"届(?P<owner>{_OWNER})第[{_CN_NUM}\d]+轮")
-_LEVELS = {"党中央": "中央", "中央": "中央", "自治区党委": "省", "省委": "省", "省党委": "省"}
+_LEVELS = {"党中央": "中央", "中央": "中央", "自治区党委": "省"}
 _LEVEL_BY_FIRST = {"省": "省", "市": "市", "州": "市", "盟": "市", "地": "市", "县": "县", "区": "县", "旗": "县"}
 
 _FEEDBACK = re.compile(r"反馈")
-_SENTENCE = re.compile(r"[。；;！？]")
+_SENTENCE = re.compile(r"[。；;！？\n]")
 _INSPECTED = (
     re.compile(r"向(?P<unit>[^，,。；;、]{2,40}?)(?:全面)?(?:反馈|作了反馈|进行了反馈)"),
     re.compile(r"对(?P<unit>[^，,。；;、]{2,40}?)(?:进行|开展)(?:了)?"),
 )
 _ALIAS = re.compile(r"[（(]以下简称[^）)]*[）)]")
 _ORG = re.compile(r"(?:党组|党委|党工委|党总支|党支部|党组织|委员会|联合会|文联|妇联|总工会|工会|局|委|办公室|办|院|中心|馆|会|公司|政府)$")
-_TITLE_ISSUER = re.compile(r"^(?P<org>.{2,40}?(?:党组|党委|党工委|委员会|党总支|党支部))(?=.*(?:巡察|巡视|整改))")
+_TITLE_ISSUER = re.compile(
+    r"^(?P<org>.{2,40}?(?:党组|党委|党工委|委员会|党总支|党支部|联合会|文联|妇联|总工会|局|办公室|中心|院|馆))"
+    r"(?=对|落实|巡察|巡视|整改)"
+)
 
 _PROBLEMS = re.compile(r"(\d+)\s*(?:个|项|条)(?:具体|分项|反馈)?问题")
 _PROBLEMS_DONE = re.compile(r"(?:已完成(?:反馈)?(?:问题)?整改|完成整改|已整改到位|已整改|已办结|已销号)\s*(\d+)\s*(?:个|项|条)")
@@ -50,8 +53,11 @@ _ADDRESS = re.compile(
 )
 _POSTCODE = re.compile(r"(?:邮编|邮政编码)\s*[:：为]?\s*(\d{6})")
 
+#: The closing paragraph: an invitation to supervise and the ways to reach the unit.
+CLOSING = re.compile(r"欢迎.{0,30}监督|联系电话|举报电话|监督电话|邮政信箱|电子邮箱|通信地址|联系地址|邮编|邮政编码")
 _STATEMENT = re.compile(r"现.{0,12}将.{0,40}(?:公布|公开|通报|报告|公示)|予以(?:公布|公开|通报|公示)|(?:报告|通报|公布)如下")
 _NOTICE_TITLE = re.compile(r"(?:巡察|巡视|整改).*(?:通报|报告|情况|公告|公示)$")
+_RECTIFYING = re.compile(r"(?:巡察|巡视).{0,10}(?:整改|反馈)|整改.{0,6}(?:情况|落实|措施|进展)")
 _WHOLE_ROUND = re.compile(r"\d+个巡[察视]组|\d+家(?:被巡察)?单位|被巡察(?:单位|党组织)(?:共|全面)|向\d+家")
 
 
@@ -191,15 +197,16 @@ def contact(pairs):
     return result
 
 
-def kind(title, opening):
+def kind(title, opening, headings=""):
     """`notice` for a rectification notice or report, `other` for anything else.
 
-    `opening` is the text before the first heading: a notice says it is publishing
-    its rectification (现将…予以公布) or has a notice's title; a summary of a
-    whole round (40家被巡察单位) is `other` even so.
+    A notice says it is publishing its rectification (现将…予以公布), has a
+    notice's title, or has headings about rectifying what an inspection found
+    (a capture that starts mid-way); a summary of a whole round (40家被巡察单位)
+    is `other` even so.
     """
     if _WHOLE_ROUND.search(opening):
         return "other"
-    if (title and _NOTICE_TITLE.search(title)) or _STATEMENT.search(opening):
+    if (title and _NOTICE_TITLE.search(title)) or _STATEMENT.search(opening) or _RECTIFYING.search(headings):
         return "notice"
     return "other"

@@ -10,7 +10,7 @@ from pathlib import Path
 from ..notice import Heading, Notice, Paragraph
 from . import metadata, taxonomy
 from .classify import Block, classify
-from .cleaning import CLOSING, clean
+from .cleaning import clean
 from .headings import Levels, split_heading, unnumbered_heading
 from .reading import read_notice
 from .regions import infer_region
@@ -18,6 +18,7 @@ from .regions import infer_region
 log = logging.getLogger(__name__)
 
 _INTRO = re.compile(r"巡察|巡视")
+_SENTENCE_END = "。！？!?；;…”"
 #: How many paragraphs from the end the closing contact paragraph may sit.
 _CLOSING_REACH = 3
 
@@ -72,7 +73,8 @@ def _structure(cleaned):
         split = None
         if not closing:
             split = split_heading(line.text, line.simp, glued=i in cleaned.glued)
-            if split is None and blocks:
+            # An unnumbered section title stands alone: the line before it ended a sentence.
+            if split is None and blocks and i and cleaned.lines[i - 1].simp[-1] in _SENTENCE_END:
                 split = unnumbered_heading(line.text, line.simp)
         body = line
         if split is not None:
@@ -101,7 +103,7 @@ def _closing_start(cleaned):
     end = cleaned.signature if cleaned.signature is not None else len(lines)
 
     def contact(i):
-        return bool(CLOSING.search(lines[i].simp)) and split_heading(lines[i].text, lines[i].simp) is None
+        return bool(metadata.CLOSING.search(lines[i].simp)) and split_heading(lines[i].text, lines[i].simp) is None
 
     last = next((i for i in range(end - 1, max(-1, end - 1 - _CLOSING_REACH), -1) if contact(i)), None)
     if last is None:
@@ -112,10 +114,11 @@ def _closing_start(cleaned):
 
 
 def _read_metadata(notice, cleaned, blocks, title, intro, opening):
+    """Fill the notice's metadata from its (simplified) title, intro, opening paragraphs and closing."""
     lead = intro or (opening[0] if opening else "")
     notice.inspector, owner = metadata.inspector(lead, title, "\n".join(b.simp for b in blocks[:12]))
     notice.level = metadata.level(owner, lead, title)
-    following = opening[opening.index(lead) + 1] if lead in opening[:-1] else ""
+    following = "\n".join(opening[opening.index(lead) + 1:][:2]) if lead in opening else ""
     notice.inspection_start, notice.inspection_end, notice.feedback_date = metadata.inspection_dates(lead, following)
     notice.published = cleaned.page_date or cleaned.title_date or cleaned.signature_date
     notice.issuer = metadata.issuer(title, cleaned.signature_org, cleaned.publisher, lead)
@@ -125,7 +128,7 @@ def _read_metadata(notice, cleaned, blocks, title, intro, opening):
     body = "\n".join(b.simp for b in blocks)
     notice.region = infer_region(names, notice.contact.address and _simp_of(closing, notice.contact.address),
                                  "\n".join([lead, cleaned.page_source or ""]), body)
-    notice.kind = metadata.kind(title, "\n".join(opening))
+    notice.kind = metadata.kind(title, "\n".join(opening), "\n".join(b.simp for b in blocks if b.heading))
 
 
 def _simp_of(pairs, text):

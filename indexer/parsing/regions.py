@@ -13,8 +13,8 @@ alongside; without one the county is left out rather than guessed.
 """
 
 import csv
-import re
 import importlib.metadata
+import re
 from collections import Counter
 from functools import lru_cache
 
@@ -36,8 +36,8 @@ class Divisions:
         by_name = {}  # name (full or short) -> set of codes
         short = {}
         for code, name in rows:
-            if code[:2] in ("99",) or name.endswith("直辖"):
-                continue
+            if code.startswith("99") or name.endswith("直辖"):
+                continue  # 苏鲁交界, 海域, …直辖: not places a unit belongs to
             self.names[code] = name
             by_name.setdefault(name, set()).add(code)
             if _level(code) < 3:
@@ -48,7 +48,8 @@ class Divisions:
         for name, codes in short.items():
             provinces = {c for c in codes if _level(c) == 1}
             by_name.setdefault(name, set()).update(provinces or codes)
-        self.short = set(short) - {n for n in short if n in self.names.values()}
+        full = set(self.names.values())
+        self.short = {n for n in short if n not in full}
         self.by_first = {}
         for name in sorted(by_name, key=len, reverse=True):
             self.by_first.setdefault(name[0], []).append(name)

@@ -17,7 +17,6 @@ _SUBJECT = re.compile(r"巡察|巡视|整改")
 _PREFIX = re.compile(r"^[•·●▪\s]*(?:【[^】]{1,12}】|\[[^\]]{1,12}\])?\s*")
 _TRAILING_DATE = re.compile(r"[\s(（]*(?:(?:19|20)\d\d[-/.年]\d{1,2}[-/.月]\d{1,2}日?|[〇○零一二三四五六七八九]{4}年[一二三四五六七八九十]{1,3}月[一二三四五六七八九十]{1,3}日)[)）]?$")
 _SENTENCE = re.compile(r"[，。；,;！？]")
-_CJK_SPACE = re.compile(r"(?<=[\u4e00-\u9fff“”《》（）])\s+(?=[\u4e00-\u9fff“”《》（）])")
 
 
 def strip_decoration(simp):
@@ -50,9 +49,12 @@ def _complete(simp):
     return at > 0 or (at < 0 and simp.startswith("中共"))
 
 
-def _fragment(simp):
-    """A short line that can be the upper part of a title split over lines."""
-    if not simp or len(simp) > 40 or _SENTENCE.search(simp) or _END.search(simp):
+def _fragment(simp, ending=False):
+    """A short line that can be the upper part of a title split over lines.
+
+    It must not end like a title itself unless `ending` allows it.
+    """
+    if not simp or len(simp) > 40 or _SENTENCE.search(simp) or (_END.search(simp) and not ending):
         return False
     cjk = sum("\u4e00" <= c <= "\u9fff" for c in simp)
     return cjk >= 0.6 * len(simp.replace(" ", ""))
@@ -78,7 +80,9 @@ def find_title(lines, numbers):
         text = simp
         while not _complete(text) and len(block) < 4:
             j = block[0] - 1
-            if j < 0 or numbers[block[0]] - numbers[j] > 2 or not _fragment(lines[j]):
+            # A tail like 的通报 or 情况的通报 was cut off whatever its upper part ends with.
+            tail = text.startswith("的") or len(text) <= 5
+            if j < 0 or numbers[block[0]] - numbers[j] > 2 or not (_fragment(lines[j]) or tail and _fragment(lines[j], ending=True)):
                 break
             block.insert(0, j)
             text = lines[j] + text
@@ -86,8 +90,3 @@ def find_title(lines, numbers):
         if score >= best_score:
             best, best_score = block, score
     return best
-
-
-def join_title(parts):
-    """One title from its lines: joined, with the spaces between Chinese characters gone."""
-    return _CJK_SPACE.sub("", " ".join(p.strip() for p in parts)).strip()

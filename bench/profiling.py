@@ -1,7 +1,7 @@
 """Where the time goes: cProfile of a build, and a per-phase timing of every benchmark query.
 
-    python bench/profile.py build --data DIR --index DIR [--top 30]
-    python bench/profile.py query --index DIR [--top 30]
+    python bench/profiling.py build --data DIR --index DIR [--top 30]
+    python bench/profiling.py query --index DIR [--top 30]
 
 `query` wraps the engine's phases that exist in this version of search_app/search.py
 (substring matching, BM25 scoring, facet counting, hit rendering) with timers, runs
@@ -41,12 +41,16 @@ def print_stats(profile, top):
 
 
 def cmd_build(args):
+    import inspect
+
     from indexer.build import rebuild
 
+    # In this process, so cProfile sees the parsing and indexing, not a wait for workers.
+    kwargs = {"procs": 1} if "procs" in inspect.signature(rebuild).parameters else {}
     profile = cProfile.Profile()
     started = time.perf_counter()
     profile.enable()
-    summary = rebuild(args.data, args.index)
+    summary = rebuild(args.data, args.index, **kwargs)
     profile.disable()
     print(f"rebuild: {time.perf_counter() - started:.1f} s (under cProfile); " + " / ".join(summary.lines()))
     print_stats(profile, args.top)

@@ -1,0 +1,292 @@
+"""Prototype: the same search without Whoosh at query time, to measure what the fixes would give.
+
+Three changes to `search_app/search.py`, prototyped side by side with the real engine
+on the same loaded index and checked against it query by query:
+
+1. Matching: a character-bigram → docnum index (numpy CSR) narrows each term to the
+   paragraphs holding all its bigrams; only those are verified with the same regex
+   the engine uses. A two-character word needs no verification at all. The exact-
+   substring guarantee is kept: every candidate is checked against the text itself.
+2. Ranking: BM25F contributions precomputed per (field, term, docnum) from Whoosh's
+   postings, read once into numpy arrays; a query adds a few arrays instead of
+   decoding zlib+pickle posting blocks and matching phrases position by position.
+   Multi-word terms are scored as the sum of their words (matching already
+   guarantees the phrase), so only their order can differ from the engine's.
+3. Facets: counts with np.bincount on the matching docnums; only the top values of
+   each facet (plus the selected ones) become Python objects, instead of one per
+   notice for the 通报 facet.
+
+    python bench/experiments/fastpath.py --index bench/work/run-n10000/ours [--sidecar DIR]
+
+Prints load time and memory of the side-car arrays, latency p50/p95/max of the
+engine and of the prototype over bench/queries.py, and how often they agree.
+"""
+
+import argparse
+import re
+import statistics
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+BENCH = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(BENCH))
+sys.path.insert(1, str(BENCH.parent))
+
+from queries import QUERIES  # noqa: E402
+from search_app.query import parse  # noqa: E402
+from search_app.search import FACETS, MULTI_VALUED, Engine, SearchRequest  # noqa: E402
+from indexer.analysis import fold, words  # noqa: E402
+
+DOC_BITS = 21  # docnums below 2,097,152 (the 10,000-notice corpus has ~490,000)
+SCORED = (("text", 1.0), ("headings", 2.0), ("title", 3.0))
+FACET_TOP = 20
+
+
+class BigramIndex:
+    """Docnums holding each character bigram of a field's folded text (CSR over sorted bigrams)."""
+
+    def __init__(self, texts):
+        codes = np.frombuffer("\0".join(texts).encode("utf-32-le"), dtype=np.uint32)
+        lengths = np.fromiter((len(t) + 1 for t in texts), dtype=np.int64, count=len(texts))
+        doc = np.repeat(np.arange(len(texts), dtype=np.uint64), lengths)[:len(codes)]
+        left, right = codes[:-1].astype(np.uint64), codes[1:].astype(np.uint64)
+        keep = (left != 0) & (right != 0) & (left != 32) & (right != 32)
+        pairs = np.unique((((left << np.uint64(21)) | right) << np.uint64(DOC_BITS) | doc[:-1])[keep])
+        bigrams = pairs >> np.uint64(DOC_BITS)
+        self.docs = (pairs & np.uint64((1 << DOC_BITS) - 1)).astype(np.int32)
+        self.keys, starts = np.unique(bigrams, return_index=True)
+        self.starts = np.append(starts, len(bigrams)).astype(np.int64)
+
+    def postings(self, a, b):
+        key = np.uint64((ord(a) << 21) | ord(b))
+        i = np.searchsorted(self.keys, key)
+        if i == len(self.keys) or self.keys[i] != key:
+            return self.docs[:0]
+        return self.docs[self.starts[i]:self.starts[i + 1]]
+
+    def candidates(self, parts):
+        """Docnums holding every bigram of every part (None when a part is one character)."""
+        lists = []
+        for part in parts:
+            if len(part) < 2:
+                return None
+            lists += [self.postings(part[i], part[i + 1]) for i in range(len(part) - 1) if part[i:i + 2].strip()]
+        if not lists:
+            return None
+        lists.sort(key=len)
+        found = lists[0]
+        for other in lists[1:]:
+            if not len(found):
+                break
+            found = np.intersect1d(found, other, assume_unique=True)
+        return found
+
+    def nbytes(self):
+        return self.docs.nbytes + self.keys.nbytes + self.starts.nbytes
+
+
+class TermScores:
+    """BM25F contribution of every (field, term) posting, read once from Whoosh into CSR arrays."""
+
+    def __init__(self, searcher, field):
+        from whoosh.scoring import BM25F
+
+        reader = searcher.reader()
+        weighting = BM25F()
+        size = reader.doc_count_all()
+        lengths = np.array([reader.doc_field_length(d, field, 1) for d in range(size)], dtype=np.float32)
+        avg = searcher.avg_field_length(field) or 1.0
+        norm = 1.2 * (0.25 + 0.75 * lengths / avg)  # BM25 with Whoosh's B=0.75, K1=1.2
+        parts = {}  # term -> [(docnums, weights)] over the segments
+        for leaf, offset in reader.leaf_readers():
+            if field not in leaf.indexed_field_names():
+                continue
+            for term in leaf.lexicon(field):
+                ids, weights = _read_postings(leaf.postings(field, term))
+                parts.setdefault(term, []).append((ids + offset, weights))
+        terms, starts, docs, scores = {}, [0], [], []
+        for term, chunks in parts.items():
+            text = term.decode("utf-8") if isinstance(term, bytes) else term
+            ids = np.concatenate([c[0] for c in chunks])
+            weights = np.concatenate([c[1] for c in chunks])
+            idf = weighting.scorer(searcher, field, text).idf
+            terms[text] = len(terms)
+            docs.append(ids)
+            scores.append(idf * weights * 2.2 / (weights + norm[ids]))
+            starts.append(starts[-1] + len(ids))
+        self.terms = terms
+        self.starts = np.array(starts, dtype=np.int64)
+        self.docs = np.concatenate(docs) if docs else np.zeros(0, np.int32)
+        self.scores = np.concatenate(scores).astype(np.float32) if scores else np.zeros(0, np.float32)
+
+    def add(self, out, term):
+        i = self.terms.get(term)
+        if i is not None:
+            lo, hi = self.starts[i], self.starts[i + 1]
+            out[self.docs[lo:hi]] += self.scores[lo:hi]
+
+    def nbytes(self):
+        return self.docs.nbytes + self.scores.nbytes + self.starts.nbytes
+
+
+def _read_postings(matcher):
+    """All (docnums, weights) of a Whoosh leaf matcher, a block at a time (private W3 API, prototype only)."""
+    ids, weights = [], []
+    while matcher.is_active():
+        matcher._read_ids()
+        matcher._read_weights()
+        ids.append(np.asarray(matcher._ids, dtype=np.int32))
+        weights.append(np.asarray(matcher._weights, dtype=np.float32))
+        matcher._next_block()
+    if not ids:
+        return np.zeros(0, np.int32), np.zeros(0, np.float32)
+    return np.concatenate(ids), np.concatenate(weights)
+
+
+class FastPath:
+    """Engine._match + facets on numpy side-car arrays; hits rendered by the engine's own code."""
+
+    def __init__(self, engine):
+        self.engine = engine
+        snap = self.snap = engine.snapshot()
+        t0 = time.perf_counter()
+        self.texts = {name: blob.text.split("\0") for name, blob in snap.fields.items()}
+        self.bigrams = {name: BigramIndex(texts) for name, texts in self.texts.items()}
+        self.bigram_seconds = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        searcher = snap.searcher()
+        self.scorers = {field: TermScores(searcher, field) for field, _ in SCORED}
+        self.score_seconds = time.perf_counter() - t0
+        # Single-valued facets as int codes (as the engine has them); multi-valued as CSR rows.
+        self.multi = {}
+        for name in MULTI_VALUED:
+            codes = snap.facet_codes[name]
+            rows, cols = np.nonzero(codes)
+            self.multi[name] = (rows.astype(np.int32), cols.astype(np.int32))
+
+    def nbytes(self):
+        return (sum(b.nbytes() for b in self.bigrams.values()) + sum(s.nbytes() for s in self.scorers.values()))
+
+    def term_docs(self, term):
+        """Sorted docnums whose folded fields contain the term: bigram candidates, then verified."""
+        parts = fold(term.text).split()
+        pattern = re.compile(r"\s*".join(re.escape(p) for p in parts))
+        found = []
+        for name in term.fields:
+            if name not in self.bigrams:  # title/issuer scopes: few notices, scan them as the engine does
+                found.append(np.flatnonzero(self.snap.term_mask(type(term)(term.text, (name,), term.phrase))))
+                continue
+            cands = self.bigrams[name].candidates(parts)
+            if cands is None:
+                found.append(self.snap.fields[name].matching(pattern))
+            elif len(parts) == 1 and len(parts[0]) == 2:
+                found.append(cands)  # the bigram is the whole term: nothing to verify
+            else:
+                texts, needle = self.texts[name], parts[0] if len(parts) == 1 else None
+                if needle is not None:
+                    found.append(np.array([d for d in cands.tolist() if needle in texts[d]], dtype=np.int32))
+                else:
+                    found.append(np.array([d for d in cands.tolist() if pattern.search(texts[d])], dtype=np.int32))
+        return found[0] if len(found) == 1 else np.union1d(*found) if len(found) == 2 else \
+            np.unique(np.concatenate(found))
+
+    def search(self, request):
+        """(total, top docnums, {facet: [(value, count)]}) like Engine.search, to compare and time."""
+        snap = self.snap
+        query = parse(request.q)
+        base = None
+        for clause in query.clauses:
+            docs = [self.term_docs(t) for t in clause]
+            clause_docs = docs[0] if len(docs) == 1 else np.unique(np.concatenate(docs))
+            base = clause_docs if base is None else np.intersect1d(base, clause_docs, assume_unique=True)
+        if base is None:
+            base = np.arange(snap.size, dtype=np.int32)
+        for term in query.excluded:
+            base = np.setdiff1d(base, self.term_docs(term), assume_unique=True)
+        selections = {name: self.engine._selection_mask(snap, name, values)
+                      for name, values in request.filters.items() if values}
+        matched = base
+        for mask in selections.values():
+            matched = matched[mask[matched]]
+        facets = {name: self.facet(name, base, selections, request.filters.get(name, [])) for name, _, _ in FACETS}
+        scores = np.zeros(snap.size, dtype=np.float32)
+        for term in query.positive_terms():
+            for token in words(term.text):
+                for field, _ in SCORED:
+                    self.scorers[field].add(scores, token)
+        order = matched[np.lexsort((snap.tiebreak[matched], -scores[matched]))]
+        top = order[:request.per_page]
+        hits = [self.engine._hit(snap, d, scores[d], query, 0) for d in top]
+        return len(matched), top, facets, hits
+
+    def facet(self, name, base, selections, selected):
+        docs = base
+        for other, mask in selections.items():
+            if other != name:
+                docs = docs[mask[docs]]
+        values = self.snap.facet_values[name]
+        if name in self.multi:
+            rows, cols = self.multi[name]
+            hit = np.zeros(self.snap.size, dtype=bool)
+            hit[docs] = True
+            counts = np.bincount(cols[hit[rows]], minlength=len(values))
+        else:
+            codes = self.snap.facet_codes[name][docs]
+            counts = np.bincount(codes[codes >= 0], minlength=len(values))
+        top = np.argsort(-counts, kind="stable")[:FACET_TOP]
+        out = [(values[i], int(counts[i])) for i in top if counts[i]]
+        out += [(v, int(counts[values.index(v)]) if v in values else 0) for v in selected
+                if v not in dict(out)]
+        return out
+
+
+def percentiles(ms):
+    ordered = sorted(ms)
+    return statistics.median(ordered), ordered[max(0, -(-95 * len(ordered) // 100) - 1)], ordered[-1]
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--index", required=True, help="an index folder built by notice-index")
+    args = parser.parse_args(argv)
+    t0 = time.perf_counter()
+    engine = Engine(args.index)
+    engine.snapshot()
+    words("巡察")
+    print(f"engine load: {time.perf_counter() - t0:.1f} s")
+    fast = FastPath(engine)
+    print(f"side-car arrays: bigrams {fast.bigram_seconds:.1f} s, BM25 postings {fast.score_seconds:.1f} s, "
+          f"{fast.nbytes() / 1e6:.0f} MB")
+    engine_ms, fast_ms, agree_total, agree_top, agree_facets, rows = [], [], 0, 0, 0, []
+    for kind, q, filters in QUERIES:
+        request = SearchRequest(q=q, filters=filters, per_page=20)
+        t0 = time.perf_counter()
+        result = engine.search(request)
+        engine_ms.append((time.perf_counter() - t0) * 1000)
+        t0 = time.perf_counter()
+        total, top, facets, _hits = fast.search(request)
+        fast_ms.append((time.perf_counter() - t0) * 1000)
+        same_total = total == result.total
+        same_top = [f"{h.notice_id}:{h.n}" for h in result.hits] == [
+            f"{fast.snap.docs[d][0].id}:{fast.snap.docs[d][1].n}" for d in top]
+        engine_counts = {f.name: {v.value: v.count for v in f.values} for f in result.facets}
+        same_facets = all(engine_counts[name].get(v, 0) == c for name, vs in facets.items() for v, c in vs)
+        agree_total += same_total
+        agree_top += same_top
+        agree_facets += same_facets
+        rows.append((kind, q, filters, result.total, engine_ms[-1], fast_ms[-1], same_total, same_top, same_facets))
+    for row in rows:
+        kind, q, filters, total, e, f, st, sp, sf = row
+        print(f"{kind:6s} {q:28s} {str(filters or ''):40s} {total:7d}  engine {e:7.1f} ms  fast {f:6.1f} ms  "
+              f"total {'=' if st else '≠'} top20 {'=' if sp else '≠'} facets {'=' if sf else '≠'}")
+    n = len(QUERIES)
+    print(f"\nengine    p50 / p95 / max: {' / '.join(f'{x:.1f}' for x in percentiles(engine_ms))} ms")
+    print(f"prototype p50 / p95 / max: {' / '.join(f'{x:.1f}' for x in percentiles(fast_ms))} ms")
+    print(f"agreement: totals {agree_total}/{n}, top-20 order {agree_top}/{n}, facet counts {agree_facets}/{n}")
+
+
+if __name__ == "__main__":
+    main()
