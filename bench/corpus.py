@@ -25,12 +25,13 @@ from pathlib import Path
 BENCH = Path(__file__).resolve().parent
 SOURCES = BENCH.parent / "data" / "notices"
 #: Bump when the output changes, so cached corpora are regenerated.
-VERSION = 3
+VERSION = 4
 
 TOP = re.compile(r"^([一二三四五六七八九十]+、|\d、\s)\s*(.+)$")
 AREA = re.compile(r"^([（(][一二三四五六七八九十]+[）)]|[（(]\d[）)]\s)\s*(.+)$")
 NUMBERED = re.compile(r"^(\d+[.．、]|[（(]\d+[）)])\s*(.+)$")
 SENTENCE = re.compile(r"(?<=[。；;！!？?])")
+CLAUSE = re.compile(r"(?<=[，,])")
 #: Unit and place names of the shipped notices, replaced by the generated notice's own.
 UNIT_NAMES = re.compile("文化旅游广电体育局|文旅广体局|文广旅局|文旅局|文联|文学艺术界联合会")
 PLACE_NAMES = re.compile("长春市二道区|株洲市天元区|昭通市昭阳区|二道区|天元区|昭阳区|公主岭市|榆树市|长春市|株洲市|昭通市")
@@ -137,6 +138,9 @@ class Generator:
                           for c, ps in self.pools["measures"].items()}
         self.sentences["org"] = [s for p in self.pools["org"] for s in SENTENCE.split(p) if len(s) > 8]
         self.sentences["next"] = [s for p in self.pools["next"] for s in SENTENCE.split(p) if len(s) > 8]
+        # Inner clauses (ending in a comma), to vary sentences: real notices rarely repeat a paragraph.
+        self.clauses = {key: [c for s in sentences for c in CLAUSE.split(s)[1:-1] if len(c) > 4]
+                        for key, sentences in self.sentences.items()}
 
     def notice(self, i):
         """(file name, text, metadata) of notice i."""
@@ -163,7 +167,7 @@ class Generator:
                       f"{inspector}对{short}进行了{rng.choice(('常规', '专项', '机动'))}{kind}。"
                       f"{year}年{feedback[0]}月{feedback[1]}日，反馈了{kind}意见。按照{kind}工作有关要求，"
                       f"现将{kind}整改进展情况予以公布。"]
-        target = max(12, int(rng.gauss(47, 14)))  # paragraphs, as the shipped notices vary
+        target = max(12, int(rng.gauss(50, 14)))  # paragraphs, as the shipped notices vary
         lines.append(f"一、{rng.choice(ORG_HEADINGS)}")
         for k in range(rng.randint(2, 4)):
             lines.append(self._paragraph(rng, "org", self.pools["org"], sub))
@@ -198,17 +202,30 @@ class Generator:
         return name, "\n".join(lines), meta
 
     #: Sentences per generated paragraph: keeps the mean notice near the real 10.6 KB.
-    LENGTHS = (1, 1, 1, 2, 2, 3)
+    LENGTHS = (1, 1, 1, 1, 2, 2)
 
     def _paragraph(self, rng, pool_key, pool, sub, prefix=""):
         """A real paragraph with some sentences swapped for others of the same area."""
         sentences = [s for s in SENTENCE.split(rng.choice(pool)) if s]
         donors = self.sentences[pool_key]
         keep = sentences[:rng.choice(self.LENGTHS)]
-        text = "".join([keep[0]] + [rng.choice(donors) if rng.random() < 0.5 else s for s in keep[1:]])
+        mixed = [keep[0]] + [rng.choice(donors) if rng.random() < 0.5 else s for s in keep[1:]]
+        text = "".join(self._clauses(rng, sentence, pool_key) for sentence in mixed)
         if prefix and not text.startswith("整改情况"):
             text = prefix + text
         return self._numbers(rng, text, sub)
+
+    def _clauses(self, rng, sentence, pool_key):
+        """The sentence with some inner clauses swapped for, or joined by, clauses of the same area."""
+        clauses = CLAUSE.split(sentence)
+        donors = self.clauses[pool_key]
+        if not donors:
+            return sentence
+        inner = [rng.choice(donors) if rng.random() < 0.3 else c for c in clauses[1:-1]]
+        if rng.random() < 0.6:
+            inner.insert(0, rng.choice(donors))
+        return "".join(clauses[:1] + inner + clauses[1:][-1:]) if len(clauses) > 1 else \
+            "".join(inner[:1]) + sentence if inner and rng.random() < 0.5 else sentence
 
     @staticmethod
     def _numbers(rng, text, sub):

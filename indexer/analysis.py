@@ -10,11 +10,13 @@ half-width), traditional → simplified, lower case. Because it never changes th
 length, an offset in folded text is the same offset in the stored original, and
 the same function serves the index, the query and the exact-substring scan.
 
-jieba cuts the same word differently in different contexts, and the user
-dictionary keeps compounds such as 整改措施 whole, so at index time each long
-word also yields the dictionary words inside it (整改, 措施) at the same
-position, at half weight: a query for 整改 still scores paragraphs that only say
-整改措施, below those that use the word on its own.
+Matching does not depend on these cuts (the engine scans folded text for the
+exact substring); ranking does. jieba cuts the same word differently in
+different contexts, and the user dictionary keeps compounds such as 整改措施
+whole, so in paragraph text each long word also yields the dictionary words
+inside it (整改, 措施) at the same position, at half weight: a query for 整改
+still scores paragraphs that only say 整改措施, below those that use the word on
+its own.
 
 The analyzer classes are pickled into the index schema, so they must stay at
 this import path. Nothing machine-specific is pickled: the jieba dictionary is

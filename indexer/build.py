@@ -14,6 +14,7 @@ left as it was.
 
 import hashlib
 import json
+import os
 import shutil
 import time
 from collections import Counter
@@ -67,20 +68,52 @@ class Summary:
             yield f"updated ({changes}); {self.generation} is live: {totals} in {self.seconds:.1f} s"
         else:
             yield f"rebuilt; {self.generation} is live: {totals} in {self.seconds:.1f} s"
-        for source, reason in self.skipped:
+        for source, reason in sorted(self.skipped):
             yield f"skipped {source}: {reason}"
-        for source, sentence in self.warnings:
+        for source, sentence in sorted(self.warnings):
             yield f"warning {source}: {sentence}"
 
 
-def notice_files(data_dir):
-    """Every *.txt file under the data folder, hidden ones left out, in a stable order."""
-    data_dir = Path(data_dir)
-    if not data_dir.is_dir():
+@dataclass(frozen=True)
+class DataFile:
+    """A notice file as the walk of the data folder found it."""
+
+    path: str
+    source: str  # relative to the data folder, "/"-separated
+    size: int
+    mtime_ns: int
+
+
+def data_files(data_dir):
+    """Every *.txt file under the data folder, hidden files and folders left out, sorted by source.
+
+    One os.scandir walk (an update of thousands of files must not spend its
+    second in pathlib); folders linked twice are read once.
+    """
+    if not os.path.isdir(data_dir):
         raise BuildError(f"Data folder {data_dir} does not exist or is not a folder; "
                          "give another with --data or NOTICE_SEARCH_DATA.")
-    return sorted(p for p in data_dir.rglob("*") if p.suffix.lower() == ".txt" and p.is_file()
-                  and not any(part.startswith(".") for part in p.relative_to(data_dir).parts))
+    found, seen, folders = [], set(), [(str(data_dir), "")]
+    while folders:
+        folder, prefix = folders.pop()
+        try:
+            stat = os.stat(folder)
+            if (stat.st_dev, stat.st_ino) in seen:
+                continue
+            seen.add((stat.st_dev, stat.st_ino))
+            with os.scandir(folder) as entries:
+                for entry in entries:
+                    if entry.name.startswith("."):
+                        continue
+                    if entry.is_dir():
+                        folders.append((entry.path, prefix + entry.name + "/"))
+                    elif entry.name.lower().endswith(".txt") and entry.is_file():
+                        stat = entry.stat()
+                        found.append(DataFile(entry.path, prefix + entry.name, stat.st_size, stat.st_mtime_ns))
+        except OSError as exc:
+            raise BuildError(f"Cannot read the folder {folder} ({exc.strerror}); fix its permissions "
+                             "or move it out of the data folder.") from None
+    return sorted(found, key=lambda f: f.source)
 
 
 def fingerprint(data_dir):
@@ -88,10 +121,13 @@ def fingerprint(data_dir):
 
     Cheap enough to compute on every `./dev run`: it reads no file contents.
     """
+    return _fingerprint(data_files(data_dir))
+
+
+def _fingerprint(files):
     digest = hashlib.sha256()
-    for path in notice_files(data_dir):
-        stat = path.stat()
-        digest.update(f"{path.relative_to(data_dir)}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
+    for f in files:
+        digest.update(f"{f.source}\0{f.size}\0{f.mtime_ns}\n".encode())
     return digest.hexdigest()
 
 
@@ -106,7 +142,7 @@ def index_version():
     package = Path(__file__).resolve().parent
     paths = [package / "notice.py", package / "analysis.py", package / "schema.py",
              *sorted((package / "parsing").rglob("*.py")),
-             *sorted(p for p in (settings.PROJECT_ROOT / "data").glob("*") if p.is_file()),
+             *sorted(p for p in (settings.PROJECT_ROOT / "data").glob("*") if p.is_file() and p.suffix != ".md"),
              settings.get("USER_DICT"), settings.get("TAXONOMY")]
     digest = hashlib.sha256(f"format {store.FORMAT}\n".encode())
     for path in dict.fromkeys(paths):
@@ -126,32 +162,55 @@ def is_stale(data_dir, index_dir):
     return marker.get("fingerprint") != fingerprint(data_dir) or marker.get("version") != index_version()
 
 
-def scan(data_dir, summary, entries):
-    """A Job for each distinct notice file; unreadable files and duplicates go to `summary` and `entries`."""
+def scan(files, summary, entries, known=None):
+    """A Job for each distinct notice file; unreadable files and duplicates go to `summary` and `entries`.
+
+    A file whose size and time are those `known` (source -> files.jsonl entry
+    of the live generation) keeps its recorded hash instead of being read again.
+    """
+    known = known or {}
     jobs, first = [], {}
-    for path in notice_files(data_dir):
-        source = path.relative_to(data_dir).as_posix()
-        try:
-            sha = hashlib.sha256(path.read_bytes()).hexdigest()
-        except OSError as exc:
-            reason = f"cannot be read ({exc.strerror})"
-            summary.skipped.append((source, reason))
-            entries.append(_entry(source, None, skipped=reason))
-            continue
+    for f in files:
+        old = known.get(f.source)
+        if old and old["sha256"] and (old["size"], old["mtime_ns"]) == (f.size, f.mtime_ns):
+            sha = old["sha256"]
+        else:
+            try:
+                with open(f.path, "rb") as data:
+                    sha = hashlib.file_digest(data, "sha256").hexdigest()
+            except OSError as exc:
+                reason = f"cannot be read ({exc.strerror})"
+                summary.skipped.append((f.source, reason))
+                entries.append(_entry(f, None, skipped=reason))
+                continue
         if sha in first:
             reason = f"same content as {first[sha]}, which is indexed instead"
-            summary.skipped.append((source, reason))
-            entries.append(_entry(source, sha, skipped=reason, duplicate_of=first[sha]))
+            summary.skipped.append((f.source, reason))
+            entries.append(_entry(f, sha, skipped=reason, duplicate_of=first[sha]))
             continue
-        first[sha] = source
-        jobs.append(Job(str(path), source, sha))
+        first[sha] = f.source
+        jobs.append(Job(f.path, f.source, sha))
     return jobs
 
 
-def _entry(source, sha, notice=None, paragraphs=0, skipped=None, duplicate_of=None):
+def _entry(file, sha, notice=None, paragraphs=0, skipped=None, duplicate_of=None):
     """One line of files.jsonl: a data file, its hash and what became of it."""
-    return {"source": source, "sha256": sha, "notice": notice, "paragraphs": paragraphs,
-            "skipped": skipped, "duplicate_of": duplicate_of}
+    return {"source": file.source, "size": file.size, "mtime_ns": file.mtime_ns, "sha256": sha,
+            "notice": notice, "paragraphs": paragraphs, "skipped": skipped, "duplicate_of": duplicate_of}
+
+
+def _content(entries):
+    """The entries without file sizes and times: what the index depends on."""
+    return sorted((e["source"], e["sha256"], e["notice"], e["paragraphs"], e["skipped"]) for e in entries)
+
+
+def _read_entries(gen):
+    with open(Path(gen) / store.FILES, encoding="utf-8") as lines:
+        return [json.loads(line) for line in lines]
+
+
+def _write_entries(path, entries):
+    _write_lines(path, (json.dumps(e, ensure_ascii=False) for e in sorted(entries, key=lambda e: e["source"])))
 
 
 def _locked(action, data_dir, index_dir, progress, wait, work):
@@ -180,13 +239,14 @@ def rebuild(data_dir, index_dir, progress=None, procs=None, wait=False):
 
 
 def _rebuild(summary, data_dir, index_dir, progress, procs):
-    stamp = fingerprint(data_dir)
-    entries = []
-    jobs = scan(data_dir, summary, entries)
-    if not jobs:
+    files = data_files(data_dir)
+    if not files:
         raise BuildError(f"No notice files (*.txt) in {data_dir}; nothing was indexed. "
                          "Give the right folder with --data or NOTICE_SEARCH_DATA.")
-    by_source = {job.source: job for job in jobs}
+    entries = []
+    jobs = scan(files, summary, entries)
+    by_source = {f.source: f for f in files}
+    sha = {job.source: job.sha256 for job in jobs}
     expected = {}
     building = store.new_building_folder(index_dir)
     try:
@@ -199,12 +259,15 @@ def _rebuild(summary, data_dir, index_dir, progress, procs):
                     _, source, notice_id, count, line = message
                     notices.write(line + "\n")
                     expected[notice_id] = count
-                    entries.append(_entry(source, by_source[source].sha256, notice_id, count))
+                    entries.append(_entry(by_source[source], sha[source], notice_id, count))
                 else:
                     _, source, reason = message
                     summary.skipped.append((source, reason))
-                    entries.append(_entry(source, by_source[source].sha256, skipped=reason))
+                    entries.append(_entry(by_source[source], sha[source], skipped=reason))
                 progress.advance()
+                if len(entries) == len(files):
+                    progress.finish()
+                    progress.log("all files parsed; writing the index")
 
             progress.start("indexing", len(jobs))
             try:
@@ -214,11 +277,11 @@ def _rebuild(summary, data_dir, index_dir, progress, procs):
             finally:
                 progress.finish()
         if not expected:
-            raise BuildError(f"None of the {len(jobs)} files in {data_dir} could be read as a notice "
+            raise BuildError(f"None of the {len(files)} files in {data_dir} could be read as a notice "
                              "(reasons below); nothing was indexed.")
         progress.log("verifying the new index")
         _verify(whoosh_dir, sum(expected.values()), expected, every_notice=True)
-        _finish(summary, index_dir, building, entries, expected, stamp)
+        _finish(summary, index_dir, building, entries, expected, _fingerprint(files))
     except BaseException:
         shutil.rmtree(building, ignore_errors=True)
         raise
@@ -233,9 +296,8 @@ def write_generation(folder, notices, summary, **marker_info):
     folder = Path(folder)
     whoosh_dir = folder / store.WHOOSH
     whoosh_dir.mkdir()
-    whoosh_index.create_in(str(whoosh_dir), make_schema())
-    ix = whoosh_index.open_dir(str(whoosh_dir))
-    writer = ix.writer(codec=LeanCodec(), limitmb=writers.LIMITMB)
+    writer = whoosh_index.create_in(str(whoosh_dir), make_schema()).writer(codec=LeanCodec(),
+                                                                         limitmb=writers.LIMITMB)
     expected = {}
     for notice in notices:
         expected[notice.id] = 0
@@ -244,8 +306,8 @@ def write_generation(folder, notices, summary, **marker_info):
             expected[notice.id] += 1
     writer.commit()
     _write_lines(folder / store.NOTICES, (json.dumps(n.to_dict(), ensure_ascii=False) for n in notices))
-    _write_lines(folder / store.FILES, (json.dumps(_entry(n.source, None, n.id, expected[n.id]), ensure_ascii=False)
-                                        for n in notices))
+    _write_entries(folder / store.FILES, [_entry(DataFile("", n.source, 0, 0), None, n.id, expected[n.id])
+                                         for n in notices])
     _verify(whoosh_dir, sum(expected.values()), expected, every_notice=True)
     summary.notices, summary.paragraphs = len(expected), sum(expected.values())
     store.write_marker(folder, notices=summary.notices, paragraphs=summary.paragraphs, **marker_info)
@@ -253,8 +315,7 @@ def write_generation(folder, notices, summary, **marker_info):
 
 def _finish(summary, index_dir, building, entries, expected, stamp):
     """Write the file list and the marker into a verified `building` folder and switch to it."""
-    _write_lines(building / store.FILES, (json.dumps(e, ensure_ascii=False) for e in
-                                          sorted(entries, key=lambda e: e["source"])))
+    _write_entries(building / store.FILES, entries)
     summary.notices, summary.paragraphs = len(expected), sum(expected.values())
     store.write_marker(building, notices=summary.notices, paragraphs=summary.paragraphs,
                        fingerprint=stamp, version=index_version())
@@ -271,7 +332,7 @@ def _verify(whoosh_dir, total, counts, every_notice=False):
     """Check the new index holds `total` documents and each notice in `counts` that many paragraphs.
 
     With `every_notice`, `counts` must list every notice in the index, and the
-    check reads them all from the notice_id column; otherwise each listed notice
+    check reads them all from the notice column; otherwise each listed notice
     is counted by a search (updates list only the notices they added or removed).
     """
     ix = whoosh_index.open_dir(str(whoosh_dir))
@@ -286,7 +347,7 @@ def _verify(whoosh_dir, total, counts, every_notice=False):
                 problem = f"notice {wrong} has {found[wrong]} paragraphs instead of {counts.get(wrong, 0)}"
         else:
             for notice_id, count in counts.items():
-                found = len(list(searcher.docs_for_query(wq.Term("notice_id", notice_id))))
+                found = len(list(searcher.docs_for_query(wq.Term("notice", notice_id))))
                 if found != count:
                     problem = f"notice {notice_id} has {found} paragraphs instead of {count}"
                     break
@@ -306,39 +367,35 @@ def _update(summary, data_dir, index_dir, progress, procs):
         summary.notes.append(f"{reason}: rebuilt everything")
         summary.action = "rebuild"
         return _rebuild(summary, data_dir, index_dir, progress, procs)
-    stamp = fingerprint(data_dir)
     live, marker = store.open_generation(index_dir)
-    old_entries = [json.loads(line) for line in (live / store.FILES).read_text(encoding="utf-8").splitlines()]
-    known = {e["sha256"]: e for e in old_entries if e["sha256"] and not e["duplicate_of"]}
-    old_sources = {e["source"]: e["sha256"] for e in old_entries}
-    old_notices = {e["notice"]: e for e in old_entries if e["notice"]}
-
-    entries = []
-    jobs = scan(data_dir, summary, entries)
-    summary.files.update(
-        "unchanged" if old_sources.get(job.source) == job.sha256 else "changed" if job.source in old_sources
-        else "added" for job in jobs)
-    summary.files["removed"] = len(old_sources.keys() - {e["source"] for e in entries} - {j.source for j in jobs})
-    if not jobs:
+    old_entries = _read_entries(live)
+    files = data_files(data_dir)
+    if not files:
         raise BuildError(f"No notice files (*.txt) in {data_dir}; the live index was left as it was. "
                          "Give the right folder with --data or NOTICE_SEARCH_DATA.")
-    fresh = [job for job in jobs if job.sha256 not in known]
+    entries = []
+    jobs = scan(files, summary, entries, known={e["source"]: e for e in old_entries})
+    old_sha = {e["source"]: e["sha256"] for e in old_entries}
+    summary.files.update("unchanged" if old_sha.get(job.source) == job.sha256 else
+                         "changed" if job.source in old_sha else "added" for job in jobs)
+    summary.files["removed"] = len(old_sha.keys() - {f.source for f in files})
+    parsed = {e["sha256"]: e for e in old_entries if e["sha256"] and not e["duplicate_of"]}
+    fresh = [job for job in jobs if job.sha256 not in parsed]
     if len(fresh) > max(writers.FILES_PER_WORKER, UPDATE_SHARE * len(jobs)):
         summary.notes.append(f"{len(fresh)} of {len(jobs)} files are new or changed: rebuilt everything")
         summary.action, summary.skipped, summary.files = "rebuild", [], Counter()
         return _rebuild(summary, data_dir, index_dir, progress, procs)
 
-    kept = {}  # notice id -> source, for notices whose parse is reused
+    by_source = {f.source: f for f in files}
+    kept = {}  # notice id -> source, for the notices whose stored parse is reused
     for job in jobs:
-        entry = known.get(job.sha256)
-        if entry is None:
-            continue
-        if entry["notice"]:
-            kept[entry["notice"]] = job.source
-            entries.append(_entry(job.source, job.sha256, entry["notice"], entry["paragraphs"]))
-        else:
-            summary.skipped.append((job.source, entry["skipped"]))
-            entries.append(_entry(job.source, job.sha256, skipped=entry["skipped"]))
+        old = parsed.get(job.sha256)
+        if old and old["notice"]:
+            kept[old["notice"]] = job.source
+            entries.append(_entry(by_source[job.source], job.sha256, old["notice"], old["paragraphs"]))
+        elif old:
+            summary.skipped.append((job.source, old["skipped"]))
+            entries.append(_entry(by_source[job.source], job.sha256, skipped=old["skipped"]))
     added = {}  # notice id -> Notice
     if fresh:
         progress.start("parsing new and changed files", len(fresh))
@@ -346,26 +403,30 @@ def _update(summary, data_dir, index_dir, progress, procs):
         notice, reason = writers.parse(job, data_dir)
         if notice is None:
             summary.skipped.append((job.source, reason))
-            entries.append(_entry(job.source, job.sha256, skipped=reason))
+            entries.append(_entry(by_source[job.source], job.sha256, skipped=reason))
         else:
             added[notice.id] = notice
-            entries.append(_entry(job.source, job.sha256, notice.id, len(notice.paragraphs)))
+            entries.append(_entry(by_source[job.source], job.sha256, notice.id, len(notice.paragraphs)))
         progress.advance()
     progress.finish()
-    removed = old_notices.keys() - kept.keys() - added.keys()
-    moved = {i: source for i, source in kept.items() if old_notices[i]["source"] != source}
     expected = {e["notice"]: e["paragraphs"] for e in entries if e["notice"]}
     if not expected:
         raise BuildError(f"None of the files in {data_dir} could be read as a notice (reasons below); "
                          "the live index was left as it was.")
-    if sorted(entries, key=lambda e: e["source"]) == sorted(old_entries, key=lambda e: e["source"]):
-        summary.notices, summary.paragraphs = len(expected), sum(expected.values())
+    summary.notices, summary.paragraphs = len(expected), sum(expected.values())
+    stamp = _fingerprint(files)
+    if _content(entries) == _content(old_entries):
         if marker.get("fingerprint") != stamp:
-            # Only times changed (files touched or copied back): remember that, so
-            # `rebuild --if-stale` does not rebuild for it. The marker is metadata, not index.
+            # Only sizes and times changed (files touched, or copied back): record them,
+            # so the next update need not hash those files again and `rebuild --if-stale`
+            # does not rebuild. Metadata only; the index itself is not touched.
+            _write_entries(live / store.FILES, entries)
             store.write_marker(live, **{**marker, "fingerprint": stamp})
         return
 
+    old_sources = {e["notice"]: e["source"] for e in old_entries if e["notice"]}
+    removed = old_sources.keys() - kept.keys() - added.keys()
+    moved = {i: source for i, source in kept.items() if old_sources[i] != source}
     building = store.new_building_folder(index_dir)
     try:
         whoosh_dir = store.link_whoosh(live, building)
@@ -398,7 +459,7 @@ def _apply(whoosh_dir, removed, notices):
     writer = ix.writer(codec=LeanCodec(), limitmb=writers.LIMITMB)
     try:
         for notice_id in removed:
-            writer.delete_by_term("notice_id", notice_id)
+            writer.delete_by_term("notice", notice_id)
         for notice in notices:
             for document in paragraph_documents(notice):
                 writer.add_document(**document)
@@ -450,10 +511,11 @@ def check(data_dir, progress=None, procs=None):
     started = time.monotonic()
     progress = progress or Progress()
     summary = Summary("check")
-    jobs = scan(Path(data_dir), summary, [])
-    if not jobs:
+    files = data_files(data_dir)
+    if not files:
         raise BuildError(f"No notice files (*.txt) in {data_dir}; give the right folder with --data "
                          "or NOTICE_SEARCH_DATA.")
+    jobs = scan(files, summary, [])
     progress.start("checking", len(jobs))
     for job, (paragraphs, reason) in zip(jobs, writers.parse_all(jobs, data_dir, procs)):
         if reason:

@@ -74,9 +74,8 @@ def cmd_search(args):
     config = settings.as_dict({"INDEX_DIR": index_dir})
     engine = Engine(index_dir, config)
     engine.snapshot()  # fail early, once, when there is no index
-    queries = [q for arg in args.queries for q in (_stdin_queries() if arg == "-" else [arg])]
     status = 0
-    for query in queries:
+    for query in _queries(args.queries):
         request = SearchRequest(q=query, per_page=min(args.limit, config["MAX_PER_PAGE"]))
         try:
             result = engine.search(request)
@@ -98,8 +97,13 @@ def cmd_search(args):
     return status
 
 
-def _stdin_queries():
-    return [line.strip() for line in sys.stdin if line.strip()]
+def _queries(args):
+    """The queries given, `-` standing for each non-blank line of stdin, read as it comes."""
+    for arg in args:
+        if arg == "-":
+            yield from (line.strip() for line in sys.stdin if line.strip())
+        else:
+            yield arg
 
 
 def _hit_json(hit):

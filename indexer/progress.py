@@ -8,6 +8,8 @@ afterwards, so off a terminal each step says where it is at most every
 import sys
 import time
 
+from tqdm import tqdm
+
 INTERVAL = 5.0
 
 
@@ -39,12 +41,10 @@ class Progress:
         if self.stream is None:
             return
         if self.bar:
-            from tqdm import tqdm
-
             self._tqdm = tqdm(total=total, desc=label, unit="file", file=self.stream, leave=False,
                               dynamic_ncols=True)
         else:
-            self.log(f"{label}: {total} files")
+            self.log(f"{label}: {_files(total)}")
 
     def advance(self, count=1):
         self._done += count
@@ -52,7 +52,7 @@ class Progress:
             self._tqdm.update(count)
         elif self.stream is not None and time.monotonic() - self._last >= INTERVAL:
             self._last = time.monotonic()
-            self.log(f"{self._label}: {self._done}/{self._total} files")
+            self.log(f"{self._label}: {self._done}/{_files(self._total)}")
 
     def finish(self):
         """End the current step, if any."""
@@ -60,8 +60,12 @@ class Progress:
             self._tqdm.close()
             self._tqdm = None
         elif self._total and self.stream is not None:
-            self.log(f"{self._label}: {self._done}/{self._total} files, done")
+            self.log(f"{self._label}: {self._done}/{_files(self._total)}, done")
         self._total = 0
+
+
+def _files(count):
+    return f"{count} file" if count == 1 else f"{count} files"
 
 
 def for_terminal():

@@ -10,7 +10,7 @@ The classes here are pickled into every index (the analyzers in the schema,
 """
 
 from whoosh.codec.whoosh3 import W3Codec
-from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
+from whoosh.fields import ID, KEYWORD, STORED, TEXT, Schema
 
 from .analysis import ChineseAnalyzer
 
@@ -55,15 +55,14 @@ class RepeatedTEXT(TEXT):
     RECENT = 256
 
     def index(self, value, **kwargs):
+        if kwargs:
+            return super().index(value, **kwargs)
         recent = self.__dict__.setdefault("_recent", {})
-        postings = recent.get(value) if not kwargs else None
-        if postings is None:
-            postings = list(super().index(value, **kwargs))
-            if not kwargs:
-                if len(recent) >= self.RECENT:
-                    recent.clear()
-                recent[value] = postings
-        return iter(postings)
+        if value not in recent:
+            if len(recent) >= self.RECENT:
+                recent.clear()
+            recent[value] = list(super().index(value))
+        return iter(recent[value])
 
     def __getstate__(self):
         return {key: value for key, value in self.__dict__.items() if key != "_recent"}
@@ -72,9 +71,9 @@ class RepeatedTEXT(TEXT):
 def make_schema():
     return Schema(
         doc_key=ID(stored=True, unique=True, sortable=True),  # "<notice id>:<n>", read by the engine
-        notice_id=ID(stored=True),
-        # One term per number instead of eight: nobody asks for a range of paragraph numbers.
-        n=NUMERIC(stored=True, shift_step=32),
+        # Looked up by the `notice` facet field; stored here for display, not indexed twice.
+        notice_id=STORED(),
+        n=STORED(),
         text=TEXT(analyzer=ChineseAnalyzer(), stored=True, phrase=True),
         # Titles and headings are short and repeat on every paragraph: inner words
         # would cost more postings than they add to ranking.

@@ -68,6 +68,8 @@ SETTINGS = (
             "Most words, phrases and exclusions in one query before it is refused with a 400."),
     Setting("MAX_PAGE", "NOTICE_SEARCH_MAX_PAGE", 500,
             "Deepest result page a request may ask for."),
+    Setting("MAX_FILTER_VALUES", "NOTICE_SEARCH_MAX_FILTER_VALUES", 50,
+            "Most facet values one request may select, all facets together, before it is refused with a 400."),
 )
 
 BY_NAME = {s.name: s for s in SETTINGS}

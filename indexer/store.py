@@ -103,14 +103,12 @@ def live_generation(root):
 def open_generation(root):
     """Check the index folder and its live generation are ours; return (path, marker dict)."""
     root = Path(root)
-    if _read_json(root / MARKER) is None and not (root / CURRENT).is_symlink():
+    gen = live_generation(root)
+    if gen is None:
         raise IndexUnavailable(f"No index in {root}: build one with `notice-index rebuild`.")
     if _read_json(root / MARKER) is None:
         raise IndexUnavailable(f"{root} has no {MARKER} marker, so notice-index did not write it; "
                                "refusing to open it. Rebuild with `notice-index rebuild`.")
-    gen = live_generation(root)
-    if gen is None:
-        raise IndexUnavailable(f"No index in {root}: build one with `notice-index rebuild`.")
     return gen, read_marker(gen)
 
 
@@ -172,22 +170,7 @@ def switch_to(root, building):
         tmp_link.unlink()
     os.symlink(gen.name, tmp_link)
     os.replace(tmp_link, root / CURRENT)
-    _fsync_dir(root)
     return gen
-
-
-def _fsync_dir(path):
-    """Persist a folder's entries (the renamed generation, the new symlink) across a power cut."""
-    try:
-        fd = os.open(path, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
 
 
 def remove_stale(root):

@@ -13,6 +13,7 @@ nor stray processes. A spawned worker loads jieba and the user dictionary
 itself, through the same settings as any other process.
 """
 
+import gc
 import json
 import multiprocessing
 import os
@@ -34,7 +35,9 @@ from .schema import LeanCodec, paragraph_documents
 #: Below this many files per worker, starting one (about two seconds) costs more than it saves.
 FILES_PER_WORKER = 60
 #: Whoosh's in-memory posting pool per writer before it spills sorted runs to disk.
-LIMITMB = 384
+LIMITMB = 512
+#: Files between two garbage collections in a writer (see `fill`).
+GC_EVERY = 50
 
 
 class WorkerFailed(Exception):
@@ -82,23 +85,32 @@ def fill(whoosh_dir, data_dir, jobs, emit, limitmb=LIMITMB):
     writer = SegmentWriter(ix, _lk=False, limitmb=limitmb, codec=LeanCodec())
     written = 0
     try:
-        for job in jobs:
+        for count, job in enumerate(jobs, 1):
+            if count % GC_EVERY == 0:
+                # The posting pool holds millions of tuples, and every full garbage
+                # collection would scan them all again: collect what the last files
+                # left, then set everything alive aside until the segment is written.
+                gc.collect()
+                gc.freeze()
             notice, reason = parse(job, data_dir)
             if notice is None:
                 emit(("skipped", job.source, reason))
                 continue
-            count = 0
+            paragraphs = 0
             for document in paragraph_documents(notice):
                 writer.add_document(**document)
-                count += 1
-            written += count
-            emit(("notice", job.source, notice.id, count, json.dumps(notice.to_dict(), ensure_ascii=False)))
+                paragraphs += 1
+            written += paragraphs
+            emit(("notice", job.source, notice.id, paragraphs, json.dumps(notice.to_dict(), ensure_ascii=False)))
     except BaseException:
         writer.cancel()
         raise
+    finally:
+        gc.unfreeze()
     if not written:
         writer.cancel()
         return None
+    # What Whoosh's own MpWriter does with the segments of its sub-writers.
     return writer._finalize_segment()
 
 

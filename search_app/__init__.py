@@ -29,9 +29,10 @@ def create_app(test_config=None):
         # Serve anyway: every page says to build the index, and the next request retries.
         app.logger.warning("%s", exc)
 
-    from . import api, errors, views
+    from . import api, errors, security, views
 
     app.register_blueprint(views.bp)
     app.register_blueprint(api.bp)
     errors.register(app)
+    security.register(app)
     return app

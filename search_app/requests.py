@@ -13,6 +13,10 @@ from flask import current_app, request, url_for
 from .search import FACET_LABELS, QueryError, SearchRequest
 
 TRUE = ("1", "true", "on", "yes")
+#: Longer than any real facet value (a notice id, a region, a problem type). Every
+#: link on the page repeats the selected values, so one long value would be copied
+#: hundreds of times into the answer.
+MAX_VALUE_LENGTH = 100
 
 
 def _int(args, name, default):
@@ -27,17 +31,24 @@ def _int(args, name, default):
 
 def _values(args, name):
     """The distinct non-empty values of a repeated parameter, in the order given."""
-    return list(dict.fromkeys(v.strip() for v in args.getlist(name) if v.strip()))
+    values = list(dict.fromkeys(v.strip() for v in args.getlist(name) if v.strip()))
+    if any(len(v) > MAX_VALUE_LENGTH for v in values):
+        raise QueryError(f"参数 {name} 的值过长：每个值最多 {MAX_VALUE_LENGTH} 个字符，请检查地址。")
+    return values
 
 
 def search_request(args):
     """Build a SearchRequest from query-string `args`; unknown parameters are ignored.
 
-    A too-large `per_page` is clamped (the MAX_PER_PAGE setting says so); other
-    out-of-range values are left for `Engine.search` to refuse with a sentence.
+    A too-large `per_page` is clamped (the MAX_PER_PAGE setting says so); too
+    many or too long facet values are refused here, because every link the page
+    draws repeats them; other out-of-range values are left for `Engine.search`
+    to refuse with a sentence.
     """
     config = current_app.config
     filters = {name: _values(args, name) for name in FACET_LABELS}
+    if sum(map(len, filters.values())) > config["MAX_FILTER_VALUES"]:
+        raise QueryError(f"筛选条件过多：一次最多选 {config['MAX_FILTER_VALUES']} 项，请去掉一些。")
     return SearchRequest(
         q=args.get("q", "").strip(),
         filters={name: values for name, values in filters.items() if values},

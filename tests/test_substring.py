@@ -1,0 +1,125 @@
+"""The exact-substring guarantee, checked against a plain scan of the indexed paragraphs.
+
+For any string of CJK characters or digits: a quoted query returns exactly the
+paragraphs whose folded text contains it, and a plain word finds every one of
+them (and may add paragraphs whose headings contain it). Samples are drawn
+from the shipped notices, whatever jieba made of their context.
+"""
+
+import json
+import unicodedata
+from itertools import groupby
+
+import opencc
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from indexer import store
+from indexer.analysis import fold, words
+from indexer.schema import HEADING_SEPARATOR
+from search_app.search import Engine, SearchRequest
+
+
+def is_cjk_or_digit(char):
+    return char.isdigit() or unicodedata.name(char, "").startswith("CJK UNIFIED IDEOGRAPH")
+
+
+@pytest.fixture(scope="module")
+def engine(index_dir):
+    return Engine(index_dir)
+
+
+@pytest.fixture(scope="module")
+def indexed(index_dir):
+    """The paragraphs of the live generation, read from its notices file, not through the engine."""
+    gen, _marker = store.open_generation(index_dir)
+    with open(gen / store.NOTICES, encoding="utf-8") as lines:
+        return [(notice["id"], p) for notice in map(json.loads, lines) for p in notice["paragraphs"]]
+
+
+@pytest.fixture(scope="module")
+def paragraphs(indexed):
+    """(notice id, n, folded text, folded headings) of every indexed paragraph."""
+    return [(i, p["n"], fold(p["text"]), fold(HEADING_SEPARATOR.join(p["headings"]))) for i, p in indexed]
+
+
+@pytest.fixture(scope="module")
+def originals(indexed):
+    """Every maximal run of CJK characters and digits in the paragraphs' text, as written."""
+    return ["".join(run) for _i, p in indexed for is_run, run in groupby(p["text"], is_cjk_or_digit) if is_run]
+
+
+def scan(paragraphs, query, headings=False):
+    needle = fold(query)
+    return {(i, n) for i, n, text, heads in paragraphs if needle in text or (headings and needle in heads)}
+
+
+def found(engine, query):
+    request = SearchRequest(q=query, per_page=100)
+    keys = {(hit.notice_id, hit.n) for hit in engine.all_hits(request)}
+    assert engine.search(request).total == len(keys)
+    return keys
+
+
+@st.composite
+def substrings(draw, originals):
+    run = draw(st.sampled_from(originals))
+    length = draw(st.integers(1, min(6, len(run))))
+    start = draw(st.integers(0, len(run) - length))
+    return run[start:start + length]
+
+
+TO_TRADITIONAL = opencc.OpenCC("s2t")
+FULL_WIDTH = str.maketrans("0123456789", "０１２３４５６７８９")
+
+
+def test_quoted_substrings_return_exactly_the_paragraphs_containing_them(engine, paragraphs, originals):
+    @settings(max_examples=300, deadline=None, suppress_health_check=list(HealthCheck), database=None)
+    @given(substrings(originals))
+    def check(sub):
+        assert found(engine, f'"{sub}"') == scan(paragraphs, sub)
+
+    check()
+
+
+def test_traditional_and_full_width_spellings_find_the_same_paragraphs(engine, paragraphs, originals):
+    @settings(max_examples=150, deadline=None, suppress_health_check=list(HealthCheck), database=None)
+    @given(substrings(originals))
+    def check(sub):
+        for spelling in (TO_TRADITIONAL.convert(sub), sub.translate(FULL_WIDTH)):
+            assert found(engine, f'"{spelling}"') == scan(paragraphs, spelling)
+            if fold(spelling) == fold(sub):
+                assert scan(paragraphs, spelling) == scan(paragraphs, sub)
+
+    check()
+
+
+def test_plain_words_find_every_paragraph_containing_them(engine, paragraphs, originals):
+    @settings(max_examples=150, deadline=None, suppress_health_check=list(HealthCheck), database=None)
+    @given(substrings(originals))
+    def check(sub):
+        hits = found(engine, sub)
+        assert scan(paragraphs, sub) <= hits <= scan(paragraphs, sub, headings=True)
+
+    check()
+
+
+@pytest.mark.parametrize("query", ["巡察组", "的", "3", "和", "整改", "三重一大", "2023年", "反馈"])
+def test_words_jieba_cuts_differently_in_context_are_always_found(engine, paragraphs, query):
+    expected = scan(paragraphs, query)
+    assert expected
+    assert found(engine, f'"{query}"') == expected
+
+
+def test_a_traditional_query_finds_simplified_text_and_back(engine, paragraphs):
+    assert found(engine, '"巡察組"') == found(engine, '"巡察组"') == scan(paragraphs, "巡察组") != set()
+    assert found(engine, '"１２"') == found(engine, '"12"') != set()
+
+
+def test_ranking_puts_a_whole_word_match_first(engine):
+    result = engine.search(SearchRequest(q="整改", per_page=100))
+    scores = [hit.score for hit in result.hits]
+    assert scores == sorted(scores, reverse=True) and scores[0] > scores[-1]
+    top = result.hits[0]
+    assert "整改" in words(top.text) + words(" ".join(top.headings)) + words(top.title)
