@@ -1,18 +1,21 @@
 """A bounded load test: C clients searching at once against the real `notice-search serve`.
 
-Starts `notice-search serve --index DIR` on a free loopback port (or uses --url),
-asks each query once through the API (warm-up), then runs C client threads for D
-seconds, each with its own keep-alive connection, round-robin over a fixed mix:
-the benchmark queries of `bench/queries.py` (words, phrases, OR, exclusions, with
-and without facet selections) on the JSON API and on the HTML page, sorted, grouped,
-on page 2, and notice pages. Every loop is bounded by the deadline, the total
-request cap and a per-request timeout, so the run always ends by itself.
+Starts `notice-search serve --index DIR` (its entry point, run from this checkout)
+on a free loopback port, or uses a running server (--url); asks each query once
+through the API (warm-up), then runs C client threads for D seconds, each with its
+own keep-alive connection, round-robin over a fixed mix: the benchmark queries of
+`bench/queries.py` (words, phrases, OR, exclusions, with and without facet
+selections) on the JSON API and on the HTML page, sorted, grouped, on page 2, and
+notice pages. Every loop is bounded by the deadline, the total request cap and a
+per-request timeout, so the run always ends by itself.
 
 It prints a markdown table (requests, errors, throughput, latency p50/p95/max,
 and the server's VmRSS at the start, middle and end, from /proc), optionally
 writes the figures as JSON, and exits 1 if any request failed.
 
-    .venv/bin/python bench/load.py --index instance/index --clients 16 --duration 60
+    .venv/bin/python bench/corpus.py --n 1000 --out /tmp/load/corpus
+    .venv/bin/notice-index rebuild --data /tmp/load/corpus/notices --index /tmp/load/index
+    .venv/bin/python bench/load.py --index /tmp/load/index --clients 16 --duration 60
 """
 
 import argparse
@@ -172,6 +175,7 @@ def run(host, port, pid, clients, duration, max_requests, timeout):
     notices, failures = warm_up(host, port, timeout)
     urls = query_urls() + notices
     samples = []  # (seconds since start, RSS MB)
+    load_before = os.getloadavg()[0]
     t_start = time.monotonic()
     load = Load(host, port, urls, t_start + duration, max_requests, timeout)
     threads = [threading.Thread(target=load.client, args=(k * len(urls) // clients,), daemon=True)
@@ -191,7 +195,8 @@ def run(host, port, pid, clients, duration, max_requests, timeout):
     errors = failures + load.errors + [f"{stuck} clients still waiting after the deadline"] * bool(stuck)
     middle = min(samples, key=lambda s: abs(s[0] - elapsed / 2)) if samples else (None, None)
     return {
-        "clients": clients, "duration_s": round(elapsed, 1), "urls": len(urls),
+        "clients": clients, "duration_s": round(elapsed, 1), "urls": len(urls), "cores": os.cpu_count(),
+        "load_average": [round(load_before, 2), round(os.getloadavg()[0], 2)],
         "requests": len(load.latencies), "errors": len(errors), "error_examples": errors[:10],
         "throughput_rps": round(len(load.latencies) / elapsed, 1),
         "p50_ms": round(percentile(load.latencies, 50), 1), "p95_ms": round(percentile(load.latencies, 95), 1),
@@ -209,6 +214,8 @@ def table(result):
     rss = result["rss_mb"]
     rows = [
         ("clients × duration", f"{result['clients']} × {result['duration_s']} s"),
+        ("machine: cores, load average before / after", f"{result['cores']}, "
+         f"{result['load_average'][0]} / {result['load_average'][1]}"),
         ("distinct URLs in the mix", result["urls"]),
         ("requests", result["requests"]),
         ("errors", result["errors"]),

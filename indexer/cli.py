@@ -148,7 +148,8 @@ def build_parser():
     p = sub.add_parser("rebuild", help="parse and index every notice into a new index, verify it, switch to it")
     p.add_argument("--data", metavar="DIR", help=data_help)
     p.add_argument("--index", metavar="DIR", help=index_help)
-    p.add_argument("--if-stale", action="store_true", help="do nothing when the index is up to date with the data folder")
+    p.add_argument("--if-stale", action="store_true",
+                   help="do nothing when the index is up to date with the data folder")
     p.add_argument("--wait", action="store_true", help=wait_help)
     p.add_argument("--procs", type=_positive, metavar="N", help=procs_help)
     p.set_defaults(func=cmd_rebuild)
@@ -166,7 +167,8 @@ def build_parser():
     p.set_defaults(func=cmd_check)
 
     p = sub.add_parser("search", help="search the live index from a terminal or a script")
-    p.add_argument("queries", nargs="+", metavar="QUERY", help="a query as typed in the search box; - reads one per line from stdin")
+    p.add_argument("queries", nargs="+", metavar="QUERY",
+                   help="a query as typed in the search box; - reads one per line from stdin")
     p.add_argument("--index", metavar="DIR", help=index_help)
     p.add_argument("--limit", type=_positive, default=10, metavar="N", help="hits to show per query (default: 10)")
     p.add_argument("--json", action="store_true",

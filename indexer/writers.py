@@ -67,7 +67,8 @@ def parse(job, data_dir):
     except Exception as exc:  # a parser bug must cost one file, not the whole rebuild
         return None, f"the parser failed on it ({type(exc).__name__}: {exc}); please report this file"
     if notice.id != job.sha256[:16]:
-        return None, f"the parser gave it id {notice.id!r}, not the first 16 hex digits of its SHA-256; please report this"
+        return None, (f"the parser gave it id {notice.id!r}, not the first 16 hex digits of its SHA-256; "
+                      "please report this")
     if [p.n for p in notice.paragraphs] != list(range(1, len(notice.paragraphs) + 1)):
         return None, "the parser numbered its paragraphs out of order; please report this file"
     return notice, None

@@ -21,7 +21,7 @@ HEADERS = {
     "X-Content-Type-Options": "nosniff",
     # For browsers too old for frame-ancestors.
     "X-Frame-Options": "DENY",
-    # Same-origin referrers stay useful in the access log; the site links nowhere else.
+    # Referrers still flow between the site's own pages (e.g. to a proxy's log), never elsewhere.
     "Referrer-Policy": "same-origin",
     "Cross-Origin-Opener-Policy": "same-origin",
 }

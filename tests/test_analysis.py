@@ -10,7 +10,8 @@ from whoosh import query as wq
 from whoosh.filedb.filestore import RamStorage
 
 from indexer import settings
-from indexer.analysis import SUBWORD_BOOST, ChineseAnalyzer, UserDictError, fold, user_words, words
+from indexer.analysis import (SUBWORD_BOOST, ChineseAnalyzer, UserDictError, _cut, _is_word, fold, jieba_tokenizer,
+                              user_words, words)
 from indexer.schema import make_schema
 
 NOTICES = Path(__file__).parent / "notices" / "complete"
@@ -84,6 +85,12 @@ def test_every_user_dictionary_word_is_cut_whole():
     entries = user_words(settings.get("USER_DICT"))
     assert len(entries) > 100
     assert [w for w, _, _ in entries if words(w) != [w]] == []
+
+
+def test_cached_block_cuts_are_exactly_jiebas_cuts(notice_texts):
+    for text in notice_texts:
+        folded = fold(text)
+        assert _cut(folded) == [(w, s, e) for w, s, e in jieba_tokenizer().tokenize(folded) if _is_word(w)]
 
 
 def test_index_mode_adds_inner_dictionary_words_at_the_same_position_at_half_weight():

@@ -1,6 +1,7 @@
 """`notice-index` as operators and scripts run it: exit statuses, messages, JSON lines, settings."""
 
 import hashlib
+import io
 import json
 import os
 import subprocess
@@ -11,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from indexer import cli, settings, store
+from indexer.progress import Progress
 
 NOTICES = Path(__file__).parent / "notices" / "complete"
 PROJECT = Path(__file__).resolve().parent.parent
@@ -157,3 +159,22 @@ def test_parse_prints_json_lines_and_names_unreadable_files(tmp_path):
     assert result.returncode == 1
     assert json.loads(result.stdout)["id"] == hashlib.sha256(path.read_bytes()).hexdigest()[:16]
     assert str(tmp_path / "missing.txt") in result.stderr
+
+
+def test_progress_is_a_bar_on_a_terminal_and_plain_lines_otherwise():
+    lines = io.StringIO()
+    progress = Progress(lines, bar=False)
+    progress.start("indexing", 2)
+    progress.advance()
+    progress.advance()
+    progress.finish()
+    progress.log("verifying the new index")
+    assert lines.getvalue() == ("notice-index: indexing: 2 files\n"
+                                "notice-index: indexing: 2/2 files, done\n"
+                                "notice-index: verifying the new index\n")
+    terminal = io.StringIO()
+    progress = Progress(terminal, bar=True)
+    progress.start("indexing", 2)
+    progress.advance(2)
+    progress.finish()
+    assert terminal.getvalue().startswith("\rindexing:   0%|")  # a bar, cleared when done

@@ -38,13 +38,12 @@ HOSTILE_TEXT = f"""中共{IMG}区文旅局党组
 （一）聚焦{IMG}方面
 1.关于“违规报销差旅费{SCRIPT}”的问题。整改情况：已追回差旅费{JS}，按第*条规定处理，是否?到位，约~3000元。
 """
-#: Notices whose recorded `source` tries to leave the data folder, by file name.
-CRAFTED_SOURCES = {
-    "absolute.txt": None,  # filled in with the absolute path of the secret file
-    "dotdot.txt": "sub/../../secret.txt",
-    "folder.txt": ".",
-}
-#: Indexed as ordinary files, then replaced by symlinks to outside the data folder.
+#: Notices whose recorded `source` tries to leave the data folder, by file name; one
+#: more, ABSOLUTE, records the secret file's absolute path.
+CRAFTED_SOURCES = {"dotdot.txt": "sub/../../secret.txt", "folder.txt": "."}
+ABSOLUTE = "absolute.txt"
+#: Indexed as ordinary files, then replaced by symlinks to outside the data folder
+#: (afterwards, so that the build itself never reads outside).
 LINKED = ("link.txt", "linked-dir/notice.txt")
 
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; "
@@ -74,7 +73,7 @@ def hostile(tmp_path_factory):
     secret.write_text(SECRET, encoding="utf-8")
     (outside / "notice.txt").write_text(SECRET, encoding="utf-8")
     (data / HOSTILE_NAME).write_text(HOSTILE_TEXT, encoding="utf-8")
-    sources = dict(CRAFTED_SOURCES, **{"absolute.txt": str(secret)})
+    sources = {**CRAFTED_SOURCES, ABSOLUTE: str(secret)}
     for number, name in enumerate([*sources, *LINKED]):
         (data / name).parent.mkdir(exist_ok=True)
         (data / name).write_text(short_notice(f"关于第{number}轮巡察整改进展情况的通报"), encoding="utf-8")
@@ -96,7 +95,7 @@ def hostile(tmp_path_factory):
     linked_dir.symlink_to(outside, target_is_directory=True)
     app = create_app({"TESTING": True, "DATA_DIR": data, "INDEX_DIR": index})
     ids = {n.source: n.id for n in app.extensions["engine"].snapshot().notices.values()}
-    return {"app": app, "data_dir": data, "index_dir": index, "ids": ids, "secret": secret}
+    return {"app": app, "ids": ids, "secret": secret}
 
 
 @pytest.fixture()
@@ -110,12 +109,12 @@ def hostile_server(hostile):
         yield url
 
 
-def raw_get(base_url, path, method="GET"):
+def raw_get(base_url, path):
     """Send `path` exactly as written (no normalising); return (status, headers, body text)."""
     host, port = base_url.removeprefix("http://").split(":")
     connection = http.client.HTTPConnection(host, int(port), timeout=10)
     try:
-        connection.request(method, path)
+        connection.request("GET", path)
         response = connection.getresponse()
         return response.status, dict(response.getheaders()), response.read().decode("utf-8", "replace")
     finally:
@@ -165,7 +164,6 @@ def test_pages_work_under_the_policy_without_a_single_violation(browser, hostile
     for path in ("/", "/?q=差旅费&group=1", f"/notices/{notice}?q=差旅费", f"/notices/{notice}/source",
                  "/?page=0", "/no/such/page"):
         page.goto(hostile_server + path)
-        page.wait_for_load_state("load")
     page.goto(hostile_server + "/?q=整改")
     # app.js folds the filters on a phone: it ran, from its own file, under the policy.
     expect(page.locator("details.filters")).not_to_have_attribute("open", "")
@@ -182,7 +180,9 @@ def test_the_policy_is_enforced_and_a_violation_would_be_seen(page, hostile_serv
         document.body.append(s);
         return window.inlineRan === true;
     }""")
-    page.wait_for_timeout(200)
+    deadline = time.monotonic() + 5
+    while not problems and time.monotonic() < deadline:
+        page.wait_for_timeout(50)  # the browser reports the violation after the call returns
     assert ran is False
     assert any("script-src" in p for p in problems)
 
@@ -266,13 +266,16 @@ def test_markup_runs_nowhere_in_a_real_browser(page, hostile_server, hostile):
 # --- query limits -------------------------------------------------------------
 
 
-@pytest.mark.parametrize("q", ["第*条", "是否?", "约~3000", "*", "?", "~", "差*", "差旅?", "差旅费~2", "整*改"])
-def test_wildcard_and_fuzzy_characters_are_literal(hostile_client, hostile, q):
+@pytest.mark.parametrize("q, expected", [
+    ("第*条", 1), ("是否?", 1), ("约~3000", 1), ("*", 1), ("?", 1), ("~", 1),
+    ("差*", 0), ("差旅?", 0), ("差旅费~2", 0), ("整*改", 0), ("*改", 0),
+])
+def test_wildcard_and_fuzzy_characters_are_literal(hostile_client, hostile, q, expected):
     """`*`, `?` and `~` are characters to find, never operators that expand into many words."""
-    expected = sum(q in p.text or any(q in h for h in p.headings)
-                   for n in hostile["app"].extensions["engine"].snapshot().notices.values() for p in n.paragraphs)
+    containing = sum(q in p.text or any(q in h for h in p.headings)
+                     for n in hostile["app"].extensions["engine"].snapshot().notices.values() for p in n.paragraphs)
     body = hostile_client.get("/api/search?per_page=100&q=" + quote(q)).get_json()
-    assert body["total"] == expected
+    assert (body["total"], containing) == (expected, expected)
     assert all(q in hit["text"] or any(q in h for h in hit["headings"]) for hit in body["hits"])
 
 
@@ -334,8 +337,8 @@ def test_malformed_values_get_a_400_or_a_clamp_never_a_500(client, params):
     for path in ("/", "/api/search", "/api/search.csv", "/notices/0123456789abcdef"):
         response = client.get(f"{path}?{params}")
         assert response.status_code in (200, 400, 404), (path, params)
-        if response.status_code != 200:
-            assert "服务器内部出错" not in response.get_data(as_text=True)
+        if response.status_code == 400 and path.startswith("/api/"):
+            assert list(response.get_json()) == ["ok", "error", "status"]
 
 
 def test_an_oversized_request_line_is_refused_by_the_server(live_server):
@@ -374,9 +377,9 @@ def test_path_tricks_reach_nothing_outside(hostile_server, path):
         assert leaked not in body
 
 
-@pytest.mark.parametrize("source", ["absolute.txt", "dotdot.txt", "folder.txt", *LINKED])
+@pytest.mark.parametrize("source", [ABSOLUTE, *CRAFTED_SOURCES, *LINKED])
 def test_an_original_outside_the_data_folder_is_refused(hostile_client, hostile, source):
-    recorded = hostile["secret"] if source == "absolute.txt" else CRAFTED_SOURCES.get(source, source)
+    recorded = hostile["secret"] if source == ABSOLUTE else CRAFTED_SOURCES.get(source, source)
     response = hostile_client.get(f"/notices/{hostile['ids'][str(recorded)]}/source")
     assert response.status_code == 404
     page = response.get_data(as_text=True)

@@ -6,6 +6,9 @@ checks run first (byte-order marks, strict UTF-8); the charset detector is slow,
 so it is only asked when those fail.
 """
 
+import os
+import stat
+
 import charset_normalizer
 
 from ..notice import NoticeError
@@ -37,17 +40,36 @@ _BOMS = (
 #: Control bytes that never occur in text (tab, newlines, form feed and ESC aside).
 _CONTROL = bytes(b for b in range(32) if b not in (9, 10, 12, 13, 27))
 _SAMPLE = 8192
+#: Files above this size are refused unread. The largest real notice is about 25 KB; a
+#: file of many megabytes is a log or a database dump dropped in the folder, and indexing
+#: one costs a minute and hundreds of MB of memory per 50 MB.
+MAX_BYTES = 10 * 1024 * 1024
 
 
 def read_notice(path):
     """Return (raw bytes, decoded text) of the file at `path`, or raise NoticeError."""
     try:
-        data = path.read_bytes()
-    except IsADirectoryError:
-        raise NoticeError(path, "is a folder, not a file") from None
+        mode = os.stat(path).st_mode
+        if stat.S_ISDIR(mode):
+            raise NoticeError(path, "is a folder, not a file")
+        # Opening a named pipe would wait for a writer forever, reading a device might never end.
+        if not stat.S_ISREG(mode):
+            raise NoticeError(path, "is not a regular file (perhaps a named pipe or a device)")
+        # Read one byte past the limit rather than trust the size: the file may be growing.
+        with open(path, "rb") as file:
+            data = file.read(MAX_BYTES + 1)
+            size = os.fstat(file.fileno()).st_size
     except OSError as exc:
         raise NoticeError(path, f"cannot be read ({exc.strerror or exc})") from None
+    if len(data) > MAX_BYTES:
+        raise NoticeError(path, f"is {_megabytes(max(size, len(data)))}, larger than the "
+                                f"{_megabytes(MAX_BYTES)} a notice may be; split it into notices "
+                                "or leave it out of the data folder")
     return data, decode(data, path)
+
+
+def _megabytes(size):
+    return f"{size / 1024 / 1024:.1f} MB"
 
 
 def decode(data, path="<bytes>"):
