@@ -44,6 +44,16 @@ def data_dir(tmp_path_factory):
     return folder
 
 
+@pytest.fixture
+def data(tmp_path):
+    """The five complete notices, in a folder the test may change."""
+    folder = tmp_path / "data"
+    folder.mkdir()
+    for path in sorted((NOTICES / "complete").glob("*.txt")):
+        shutil.copy(path, folder / path.name)
+    return folder
+
+
 @pytest.fixture(scope="session")
 def index_dir(data_dir, tmp_path_factory):
     folder = tmp_path_factory.mktemp("index")

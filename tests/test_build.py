@@ -27,16 +27,6 @@ EXTRA = "关于巡察整改进展情况的通报\n\n一、整改落实情况\n\n
 
 
 @pytest.fixture
-def data(tmp_path):
-    """The five complete notices, in a folder the test may change."""
-    folder = tmp_path / "data"
-    folder.mkdir()
-    for path in sorted(NOTICES.glob("*.txt")):
-        (folder / path.name).write_bytes(path.read_bytes())
-    return folder
-
-
-@pytest.fixture
 def index(tmp_path):
     return tmp_path / "index"
 

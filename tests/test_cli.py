@@ -26,15 +26,6 @@ def run(*args, stdin=None, **env):
                           env={**clean, **env}, capture_output=True, text=True, timeout=120)
 
 
-@pytest.fixture
-def data(tmp_path):
-    folder = tmp_path / "data"
-    folder.mkdir()
-    for path in sorted(NOTICES.glob("*.txt")):
-        (folder / path.name).write_bytes(path.read_bytes())
-    return folder
-
-
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
     """A data folder and an index built from it by the command, shared by the search tests."""
