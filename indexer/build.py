@@ -16,6 +16,7 @@ import hashlib
 import json
 import os
 import shutil
+import stat
 import time
 from collections import Counter
 from dataclasses import dataclass, field
@@ -97,19 +98,29 @@ def data_files(data_dir):
     while folders:
         folder, prefix = folders.pop()
         try:
-            stat = os.stat(folder)
-            if (stat.st_dev, stat.st_ino) in seen:
+            info = os.stat(folder)
+            if (info.st_dev, info.st_ino) in seen:
                 continue
-            seen.add((stat.st_dev, stat.st_ino))
+            seen.add((info.st_dev, info.st_ino))
             with os.scandir(folder) as entries:
                 for entry in entries:
                     if entry.name.startswith("."):
                         continue
-                    if entry.is_dir():
+                    try:
+                        is_dir = entry.is_dir()
+                    except OSError:  # a link loop or a link to nowhere: not a folder to walk
+                        is_dir = False
+                    if is_dir:
                         folders.append((entry.path, prefix + entry.name + "/"))
-                    elif entry.name.lower().endswith(".txt") and entry.is_file():
-                        stat = entry.stat()
-                        found.append(DataFile(entry.path, prefix + entry.name, stat.st_size, stat.st_mtime_ns))
+                    elif entry.name.lower().endswith(".txt"):
+                        # Anything named *.txt is handed to the parser, which names the file
+                        # and the reason when it cannot be read (a loop, a pipe, a dead link).
+                        try:
+                            info = entry.stat()
+                            size, mtime = info.st_size, info.st_mtime_ns
+                        except OSError:
+                            size, mtime = -1, 0
+                        found.append(DataFile(entry.path, prefix + entry.name, size, mtime))
         except OSError as exc:
             raise BuildError(f"Cannot read the folder {folder} ({exc.strerror}); fix its permissions "
                              "or move it out of the data folder.") from None
@@ -176,6 +187,9 @@ def scan(files, summary, entries, known=None):
             sha = old["sha256"]
         else:
             try:
+                # Opening a named pipe would wait for a writer for ever: look before reading.
+                if not stat.S_ISREG(os.stat(f.path).st_mode):
+                    raise OSError(0, "not a regular file (perhaps a named pipe or a device)")
                 with open(f.path, "rb") as data:
                     sha = hashlib.file_digest(data, "sha256").hexdigest()
             except OSError as exc:

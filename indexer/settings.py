@@ -52,6 +52,8 @@ SETTINGS = (
             "jieba user dictionary: words the tokenizer keeps whole."),
     Setting("TAXONOMY", "NOTICE_SEARCH_TAXONOMY", PROJECT_ROOT / "data" / "taxonomy.toml",
             "Problem-type taxonomy: each type and the words that signal it."),
+    Setting("MAX_FILE_MB", "NOTICE_SEARCH_MAX_FILE_MB", 10,
+            "Largest notice file, in MB; larger files are skipped with a message."),
     Setting("HOST", "NOTICE_SEARCH_HOST", "127.0.0.1",
             "Address `notice-search serve` listens on."),
     Setting("PORT", "NOTICE_SEARCH_PORT", 8000,

@@ -21,6 +21,7 @@ schema of whatever it opens, and a rebuild deletes stale `gen-*` folders, so
 this tool only opens, writes into or cleans folders it wrote itself.
 """
 
+import hashlib
 import json
 import os
 import re
@@ -126,9 +127,36 @@ def read_marker(gen):
 
 
 def write_marker(gen, **info):
-    """Mark a verified generation as ours and complete: the last file written into it."""
+    """Mark a verified generation as ours and complete: the last file written into it.
+
+    The marker lists every Whoosh file with its size and SHA-256, so a damaged
+    file is refused by `check_files` before Whoosh unpickles anything from it.
+    """
     _write_json(Path(gen) / MARKER, {"tool": "notice-search", "role": "generation", "format": FORMAT,
-                                     "created": time.strftime("%Y-%m-%dT%H:%M:%S"), **info})
+                                     "created": time.strftime("%Y-%m-%dT%H:%M:%S"),
+                                     "whoosh_files": _whoosh_files(gen), **info})
+
+
+def _whoosh_files(gen):
+    files = {}
+    for path in sorted((Path(gen) / WHOOSH).iterdir()):
+        with open(path, "rb") as data:
+            files[path.name] = [path.stat().st_size, hashlib.file_digest(data, "sha256").hexdigest()]
+    return files
+
+
+def check_files(gen, marker):
+    """Refuse a generation whose Whoosh files differ from those its marker lists."""
+    try:
+        found = _whoosh_files(gen)
+    except OSError as exc:
+        raise IndexUnavailable(f"{gen} is damaged ({exc.strerror}); rebuild it with `notice-index rebuild`.") from None
+    found = {name: tuple(entry) for name, entry in found.items()}
+    expected = {name: tuple(entry) for name, entry in (marker.get("whoosh_files") or {}).items()}
+    if found != expected:
+        names = sorted(name for name in found.keys() | expected.keys() if found.get(name) != expected.get(name))
+        raise IndexUnavailable(f"{gen} is damaged ({', '.join(names[:3])} changed since it was built); "
+                               "rebuild it with `notice-index rebuild`.")
 
 
 def new_building_folder(root):

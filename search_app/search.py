@@ -132,7 +132,7 @@ class Snapshot:
 
     def __init__(self, gen):
         self.gen = gen
-        self.ix = whoosh_index.open_dir(str(Path(gen) / "whoosh"))
+        self.ix = whoosh_index.open_dir(str(Path(gen) / store.WHOOSH))
         self._local = threading.local()
         self.notices = {}
         self.notice_dicts = {}
@@ -295,8 +295,14 @@ class Engine:
         if target != self._target or self._snapshot is None:
             with self._lock:
                 if target != self._target or self._snapshot is None:
-                    gen, _marker = store.open_generation(self.index_dir)
-                    self._snapshot = Snapshot(gen)
+                    gen, marker = store.open_generation(self.index_dir)
+                    store.check_files(gen, marker)
+                    try:
+                        self._snapshot = Snapshot(gen)
+                    except Exception as exc:  # whatever a damaged file makes Whoosh or json raise
+                        raise store.IndexUnavailable(
+                            f"{gen} cannot be read ({type(exc).__name__}: {exc}); "
+                            "rebuild it with `notice-index rebuild`.") from exc
                     self._target = target
         return self._snapshot
 

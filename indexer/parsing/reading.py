@@ -11,6 +11,7 @@ import stat
 
 import charset_normalizer
 
+from .. import settings
 from ..notice import NoticeError
 
 #: File signatures of binary formats people save next to their notices.
@@ -40,10 +41,16 @@ _BOMS = (
 #: Control bytes that never occur in text (tab, newlines, form feed and ESC aside).
 _CONTROL = bytes(b for b in range(32) if b not in (9, 10, 12, 13, 27))
 _SAMPLE = 8192
-#: Files above this size are refused unread. The largest real notice is about 25 KB; a
-#: file of many megabytes is a log or a database dump dropped in the folder, and indexing
-#: one costs a minute and hundreds of MB of memory per 50 MB.
-MAX_BYTES = 10 * 1024 * 1024
+
+
+def max_bytes():
+    """Files above this size are refused unread (the MAX_FILE_MB setting).
+
+    The largest real notice is about 25 KB; a file of many megabytes is a log or a
+    database dump dropped in the folder, and indexing one costs a minute and
+    hundreds of MB of memory per 50 MB.
+    """
+    return settings.get("MAX_FILE_MB") * 1024 * 1024
 
 
 def read_notice(path):
@@ -56,14 +63,15 @@ def read_notice(path):
         if not stat.S_ISREG(mode):
             raise NoticeError(path, "is not a regular file (perhaps a named pipe or a device)")
         # Read one byte past the limit rather than trust the size: the file may be growing.
+        limit = max_bytes()
         with open(path, "rb") as file:
-            data = file.read(MAX_BYTES + 1)
+            data = file.read(limit + 1)
             size = os.fstat(file.fileno()).st_size
     except OSError as exc:
         raise NoticeError(path, f"cannot be read ({exc.strerror or exc})") from None
-    if len(data) > MAX_BYTES:
+    if len(data) > limit:
         raise NoticeError(path, f"is {_megabytes(max(size, len(data)))}, larger than the "
-                                f"{_megabytes(MAX_BYTES)} a notice may be; split it into notices "
+                                f"{_megabytes(limit)} a notice may be; split it into notices "
                                 "or leave it out of the data folder")
     return data, decode(data, path)
 
