@@ -140,6 +140,8 @@ def write_marker(gen, **info):
 def _whoosh_files(gen):
     files = {}
     for path in sorted((Path(gen) / WHOOSH).iterdir()):
+        if path.name.endswith("_WRITELOCK"):  # Whoosh's lock file, empty and not index data
+            continue
         with open(path, "rb") as data:
             files[path.name] = [path.stat().st_size, hashlib.file_digest(data, "sha256").hexdigest()]
     return files
@@ -147,6 +149,9 @@ def _whoosh_files(gen):
 
 def check_files(gen, marker):
     """Refuse a generation whose Whoosh files differ from those its marker lists."""
+    if "whoosh_files" not in marker:
+        raise IndexUnavailable(f"{gen} was built by an older notice-index that did not record its files; "
+                               "rebuild it with `notice-index rebuild`.")
     try:
         found = _whoosh_files(gen)
     except OSError as exc:

@@ -43,6 +43,8 @@ SORTS = ("relevance", "newest", "oldest")
 SCORED_FIELDS = ("text", "headings", "title")
 #: Ranking uses at most this many distinct words of a query (matching uses all of it).
 MAX_SCORED_WORDS = 24
+#: Words found in more than this share of paragraphs are not used for ranking.
+COMMON_WORD_SHARE = 0.25
 FACET_LABELS = {name: label for name, label, _ in FACETS}
 MULTI_VALUED = {name for name, _, multi in FACETS if multi}
 LEVEL_LABELS = {"省": "省级", "市": "市级", "县": "县级"}
@@ -223,12 +225,20 @@ class Snapshot:
         checked phrases exactly, and a repeated or phrase-matched common word made
         Whoosh decode the same postings over and over (200 × 的 took 98 s).
         """
+        searcher = self.searcher()
+        common = COMMON_WORD_SHARE * searcher.doc_count()
         distinct = dict.fromkeys(token for term in terms for token in words(term.text))
-        tokens = list(distinct)[:MAX_SCORED_WORDS]
+        frequency = {token: searcher.doc_frequency("text", token) for token in distinct}
+        # A word in a quarter of all paragraphs barely changes BM25 next to rarer words
+        # (its idf is near zero) but costs Whoosh a pass over a quarter of the index:
+        # rank by the rarer words, or by the rarest alone when all are that common.
+        tokens = [t for t in distinct if frequency[t] <= common][:MAX_SCORED_WORDS]
+        if not tokens and distinct:
+            tokens = [min(distinct, key=frequency.get)]
         scores = np.zeros(self.size, dtype=np.float64)
         if tokens:
             subqueries = [wq.Term(name, token) for token in tokens for name in SCORED_FIELDS]
-            results = self.searcher().search(wq.Or(subqueries), limit=None)
+            results = searcher.search(wq.Or(subqueries), limit=None)
             for docnum, score in results.items():
                 scores[docnum] = score
         return scores

@@ -16,13 +16,14 @@ on the same loaded index and checked against it query by query:
    each facet (plus the selected ones) become Python objects, instead of one per
    notice for the 通报 facet.
 
-    python bench/experiments/fastpath.py --index bench/work/run-n10000/ours [--sidecar DIR]
+    python bench/experiments/fastpath.py --index bench/work/run-n10000/ours [--sidecar bench/work/sidecar-n10000]
 
 Prints load time and memory of the side-car arrays, latency p50/p95/max of the
 engine and of the prototype over bench/queries.py, and how often they agree.
 """
 
 import argparse
+import json
 import re
 import statistics
 import sys
@@ -81,11 +82,38 @@ class BigramIndex:
         for other in lists[1:]:
             if not len(found):
                 break
-            found = np.intersect1d(found, other, assume_unique=True)
+            found = intersect(found, other)
         return found
 
     def nbytes(self):
         return self.docs.nbytes + self.keys.nbytes + self.starts.nbytes
+
+    def save(self, folder):
+        for name in ("keys", "starts", "docs"):
+            np.save(folder / f"{name}.npy", getattr(self, name))
+
+    @classmethod
+    def load(cls, folder):
+        index = cls.__new__(cls)
+        for name in ("keys", "starts", "docs"):
+            setattr(index, name, np.load(folder / f"{name}.npy", mmap_mode="r"))
+        return index
+
+
+_scratch = {}
+
+
+def intersect(a, b):
+    """Sorted docnums in both sorted arrays, by marking the larger one: O(len(a) + len(b)), no sort."""
+    small, large = (a, b) if len(a) <= len(b) else (b, a)
+    size = int(max(small[-1] if len(small) else 0, large[-1] if len(large) else 0)) + 1
+    mark = _scratch.get("mark")
+    if mark is None or len(mark) < size:
+        mark = _scratch["mark"] = np.zeros(max(size, 1 << 20), dtype=bool)
+    mark[large] = True
+    out = small[mark[small]]
+    mark[large] = False
+    return out
 
 
 class TermScores:
@@ -128,8 +156,26 @@ class TermScores:
             lo, hi = self.starts[i], self.starts[i + 1]
             out[self.docs[lo:hi]] += self.scores[lo:hi]
 
+    def term_docs(self, term):
+        """Sorted docnums whose field has this jieba word (or a dictionary word inside a longer one)."""
+        i = self.terms.get(term)
+        return None if i is None else self.docs[self.starts[i]:self.starts[i + 1]]
+
     def nbytes(self):
         return self.docs.nbytes + self.scores.nbytes + self.starts.nbytes
+
+    def save(self, folder):
+        for name in ("starts", "docs", "scores"):
+            np.save(folder / f"{name}.npy", getattr(self, name))
+        (folder / "terms.json").write_text(json.dumps(list(self.terms), ensure_ascii=False), encoding="utf-8")
+
+    @classmethod
+    def load(cls, folder):
+        scorer = cls.__new__(cls)
+        for name in ("starts", "docs", "scores"):
+            setattr(scorer, name, np.load(folder / f"{name}.npy", mmap_mode="r"))
+        scorer.terms = {t: i for i, t in enumerate(json.loads((folder / "terms.json").read_text(encoding="utf-8")))}
+        return scorer
 
 
 def _read_postings(matcher):
@@ -149,17 +195,32 @@ def _read_postings(matcher):
 class FastPath:
     """Engine._match + facets on numpy side-car arrays; hits rendered by the engine's own code."""
 
-    def __init__(self, engine):
+    def __init__(self, engine, sidecar=None):
         self.engine = engine
         snap = self.snap = engine.snapshot()
-        t0 = time.perf_counter()
         self.texts = {name: blob.text.split("\0") for name, blob in snap.fields.items()}
-        self.bigrams = {name: BigramIndex(texts) for name, texts in self.texts.items()}
-        self.bigram_seconds = time.perf_counter() - t0
         t0 = time.perf_counter()
-        searcher = snap.searcher()
-        self.scorers = {field: TermScores(searcher, field) for field, _ in SCORED}
-        self.score_seconds = time.perf_counter() - t0
+        if sidecar and (Path(sidecar) / "DONE").exists():
+            self.bigrams = {name: BigramIndex.load(Path(sidecar) / f"bigrams-{name}") for name in self.texts}
+            self.scorers = {field: TermScores.load(Path(sidecar) / f"bm25-{field}") for field, _ in SCORED}
+            self.bigram_seconds, self.score_seconds = time.perf_counter() - t0, 0.0
+            self.loaded = True
+        else:
+            self.bigrams = {name: BigramIndex(texts) for name, texts in self.texts.items()}
+            self.bigram_seconds = time.perf_counter() - t0
+            t0 = time.perf_counter()
+            searcher = snap.searcher()
+            self.scorers = {field: TermScores(searcher, field) for field, _ in SCORED}
+            self.score_seconds = time.perf_counter() - t0
+            self.loaded = False
+            if sidecar:
+                for name, index in self.bigrams.items():
+                    (Path(sidecar) / f"bigrams-{name}").mkdir(parents=True, exist_ok=True)
+                    index.save(Path(sidecar) / f"bigrams-{name}")
+                for field, scorer in self.scorers.items():
+                    (Path(sidecar) / f"bm25-{field}").mkdir(parents=True, exist_ok=True)
+                    scorer.save(Path(sidecar) / f"bm25-{field}")
+                (Path(sidecar) / "DONE").write_text("")
         # Single-valued facets as int codes (as the engine has them); multi-valued as CSR rows.
         self.multi = {}
         for name in MULTI_VALUED:
@@ -185,19 +246,30 @@ class FastPath:
                 continue
             cands = self.bigrams[name].candidates(parts)
             if cands is not None and within is not None:
-                cands = np.intersect1d(cands, within, assume_unique=True)
+                cands = intersect(cands, within)
             if cands is None:
                 found.append(self.snap.fields[name].matching(pattern))
             elif len(parts) == 1 and len(parts[0]) == 2:
                 found.append(cands)  # the bigram is the whole term: nothing to verify
             else:
                 texts, needle = self.texts[name], parts[0] if len(parts) == 1 else None
-                if needle is not None:
+                sure = None
+                if needle is not None and name in self.scorers and words(needle) == [needle]:
+                    # A paragraph indexed with the word itself holds the string: only the rest need a look.
+                    sure = self.scorers[name].term_docs(needle)
+                if sure is not None and len(sure):
+                    mark = np.zeros(self.snap.size, dtype=bool)
+                    mark[sure] = True
+                    sure_here = cands[mark[cands]]
+                    rest = cands[~mark[cands]]
+                    extra = [d for d in rest.tolist() if needle in texts[d]]
+                    found.append(np.sort(np.concatenate([sure_here, np.array(extra, dtype=np.int32)]))
+                                 if extra else sure_here)
+                elif needle is not None:
                     found.append(np.array([d for d in cands.tolist() if needle in texts[d]], dtype=np.int32))
                 else:
                     found.append(np.array([d for d in cands.tolist() if pattern.search(texts[d])], dtype=np.int32))
-        return found[0] if len(found) == 1 else np.union1d(*found) if len(found) == 2 else \
-            np.unique(np.concatenate(found))
+        return found[0] if len(found) == 1 else union(found, self.snap.size)
 
     def search(self, request):
         """(total, top docnums, {facet: [(value, count)]}) like Engine.search, to compare and time."""
@@ -206,12 +278,14 @@ class FastPath:
         base = None
         for clause in query.clauses:
             docs = [self.term_docs(t, base) for t in clause]
-            clause_docs = docs[0] if len(docs) == 1 else np.unique(np.concatenate(docs))
-            base = clause_docs if base is None else np.intersect1d(base, clause_docs, assume_unique=True)
+            clause_docs = docs[0] if len(docs) == 1 else union(docs, snap.size)
+            base = clause_docs if base is None else intersect(base, clause_docs)
         if base is None:
             base = np.arange(snap.size, dtype=np.int32)
         for term in query.excluded:
-            base = np.setdiff1d(base, self.term_docs(term, base), assume_unique=True)
+            drop = np.zeros(snap.size, dtype=bool)
+            drop[self.term_docs(term, base)] = True
+            base = base[~drop[base]]
         selections = {name: self.engine._selection_mask(snap, name, values)
                       for name, values in request.filters.items() if values}
         matched = base
@@ -223,8 +297,17 @@ class FastPath:
             for token in words(term.text):
                 for field, _ in SCORED:
                     self.scorers[field].add(scores, token)
-        order = matched[np.lexsort((snap.tiebreak[matched], -scores[matched]))]
-        top = order[:request.per_page]
+        k = request.page * request.per_page
+        picked = scores[matched]
+        if len(matched) > k:
+            # Only the first page needs sorting: everything scoring at least the k-th best, ties included.
+            kth = np.partition(picked, len(picked) - k)[len(picked) - k]
+            keep = picked >= kth
+            matched_top, picked = matched[keep], picked[keep]
+        else:
+            matched_top = matched
+        order = matched_top[np.lexsort((snap.tiebreak[matched_top], -picked))]
+        top = order[(request.page - 1) * request.per_page:k]
         hits = [self.engine._hit(snap, d, scores[d], query, 0) for d in top]
         return len(matched), top, facets, hits
 
@@ -249,6 +332,14 @@ class FastPath:
         return out
 
 
+def union(arrays, size):
+    """Sorted docnums in any of the arrays, through one mask instead of a sort."""
+    mark = np.zeros(size, dtype=bool)
+    for docs in arrays:
+        mark[docs] = True
+    return np.flatnonzero(mark).astype(np.int32)
+
+
 def percentiles(ms):
     ordered = sorted(ms)
     return statistics.median(ordered), ordered[max(0, -(-95 * len(ordered) // 100) - 1)], ordered[-1]
@@ -257,14 +348,16 @@ def percentiles(ms):
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--index", required=True, help="an index folder built by notice-index")
+    parser.add_argument("--sidecar", help="folder to save the side-car arrays to, or load them from when there")
     args = parser.parse_args(argv)
     t0 = time.perf_counter()
     engine = Engine(args.index)
     engine.snapshot()
     words("巡察")
     print(f"engine load: {time.perf_counter() - t0:.1f} s")
-    fast = FastPath(engine)
-    print(f"side-car arrays: bigrams {fast.bigram_seconds:.1f} s, BM25 postings {fast.score_seconds:.1f} s, "
+    fast = FastPath(engine, args.sidecar)
+    how = "loaded (memory-mapped)" if fast.loaded else "built"
+    print(f"side-car arrays {how}: bigrams {fast.bigram_seconds:.1f} s, BM25 postings {fast.score_seconds:.1f} s, "
           f"{fast.nbytes() / 1e6:.0f} MB")
     engine_ms, fast_ms, agree_total, agree_top, agree_facets, rows = [], [], 0, 0, 0, []
     engine_cpu, fast_cpu = [], []
