@@ -188,12 +188,14 @@ def scan(files, summary, entries, known=None):
         else:
             try:
                 # Opening a named pipe would wait for a writer for ever: look before reading.
-                if not stat.S_ISREG(os.stat(f.path).st_mode):
-                    raise OSError(0, "not a regular file (perhaps a named pipe or a device)")
-                with open(f.path, "rb") as data:
-                    sha = hashlib.file_digest(data, "sha256").hexdigest()
+                if stat.S_ISREG(os.stat(f.path).st_mode):
+                    with open(f.path, "rb") as data:
+                        sha = hashlib.file_digest(data, "sha256").hexdigest()
+                else:
+                    sha, reason = None, "is not a regular file (perhaps a named pipe or a device)"
             except OSError as exc:
-                reason = f"cannot be read ({exc.strerror})"
+                sha, reason = None, f"cannot be read ({exc.strerror})"
+            if sha is None:
                 summary.skipped.append((f.source, reason))
                 entries.append(_entry(f, None, skipped=reason))
                 continue

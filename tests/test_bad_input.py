@@ -250,6 +250,16 @@ def test_a_self_looping_symlink_is_reported_and_the_rest_indexed(tmp_path):
         (2, {"loop.txt": "cannot be read (Too many levels of symbolic links)"})
 
 
+def test_a_named_pipe_is_reported_not_waited_on(tmp_path):
+    data = tmp_path / "data"
+    data.mkdir()
+    shutil.copy(COMPLETE[0], data)
+    os.mkfifo(data / "pipe.txt")
+    result = run("rebuild", "--data", data, "--index", tmp_path / "index")
+    assert (result.returncode, reported(result.stdout)) == \
+        (2, {"pipe.txt": "is not a regular file (perhaps a named pipe or a device)"})
+
+
 # parse_file, one kind of file at a time
 
 @pytest.mark.parametrize("name, raw, reason", [
