@@ -324,7 +324,7 @@ class Engine:
         """How a facet value reads to a person: a notice by its title, a level as 县级."""
         if name == "notice":
             notice = self.snapshot().notices.get(value)
-            return (notice.title or notice.source) if notice else value
+            return display_title(notice) if notice else value
         if name == "level":
             return LEVEL_LABELS.get(value, value)
         return value
@@ -444,7 +444,7 @@ class Engine:
         notice, paragraph = snap.docs[docnum]
         terms = query.positive_terms()
         return Hit(
-            notice_id=notice.id, n=paragraph.n, title=notice.title or notice.source,
+            notice_id=notice.id, n=paragraph.n, title=display_title(notice),
             issuer=notice.issuer or "", published=notice.published or "",
             text=paragraph.text, highlight=highlight(paragraph.text, terms),
             headings=list(paragraph.headings), category=paragraph.category or "",
@@ -454,6 +454,19 @@ class Engine:
             year=str(notice.year or ""), score=round(float(score), 4), more_in_notice=more,
             headings_highlight=[highlight(h, terms, field="headings") for h in paragraph.headings],
         )
+
+
+def display_title(notice):
+    """The notice's title, or for a notice printed without one, a title built from its unit.
+
+    `notice` is a Notice or the parser's dict of one.
+    """
+    get = notice.get if isinstance(notice, dict) else lambda key: getattr(notice, key)
+    if get("title"):
+        return get("title")
+    if get("issuer"):
+        return f"{get('issuer')}巡察整改情况（原文无标题）"
+    return get("source")
 
 
 def _facet_sort_key(name, value):

@@ -10,7 +10,7 @@ from .outline import Section, blocks, outline
 from .query import parse
 from .requests import engine, search_request, search_url, state_args
 from .results import page_links, result_dict
-from .search import LEVEL_LABELS, SORTS, QueryError, highlight
+from .search import LEVEL_LABELS, SORTS, QueryError, display_title, highlight
 from .sources import read_original
 
 bp = Blueprint("views", __name__)
@@ -64,7 +64,7 @@ def notice(notice_id):
         document.append(block)
     back = state_args(search) if search else {}
     return render_template(
-        "notice.html", notice=data, document=document,
+        "notice.html", notice=data, title=display_title(data), document=document,
         outline=outline(b for b in document if isinstance(b, Section)),
         back_url=url_for("views.search", **back) if back else None, level_labels=LEVEL_LABELS,
     )
