@@ -137,12 +137,10 @@ class Snapshot:
         self.ix = whoosh_index.open_dir(str(Path(gen) / store.WHOOSH))
         self._local = threading.local()
         self.notices = {}
-        self.notice_dicts = {}
-        with open(Path(gen) / "notices.jsonl", encoding="utf-8") as lines:
+        with open(Path(gen) / store.NOTICES, encoding="utf-8") as lines:
             for line in lines:
-                data = json.loads(line)
-                self.notice_dicts[data["id"]] = data
-                self.notices[data["id"]] = Notice.from_dict(data)
+                notice = Notice.from_dict(json.loads(line))
+                self.notices[notice.id] = notice
         # An updated index keeps deleted documents until a merge: their docnums stay
         # in the arrays (so arrays index by docnum) but never match (`live`).
         with self.ix.reader() as reader:
@@ -318,7 +316,9 @@ class Engine:
 
     def notice(self, notice_id):
         """The parsed notice as a dict (the parser's JSON), or None."""
-        return self.snapshot().notice_dicts.get(notice_id)
+        # Built on demand: keeping every notice both as objects and as dicts doubled the memory.
+        notice = self.snapshot().notices.get(notice_id)
+        return notice.to_dict() if notice else None
 
     def facet_label(self, name, value):
         """How a facet value reads to a person: a notice by its title, a level as 县级."""
