@@ -135,7 +135,8 @@ class Snapshot:
     def __init__(self, gen):
         self.gen = gen
         self.ix = whoosh_index.open_dir(str(Path(gen) / store.WHOOSH))
-        self._local = threading.local()
+        self._searcher = None
+        self._whoosh_lock = threading.Lock()
         self.notices = {}
         with open(Path(gen) / store.NOTICES, encoding="utf-8") as lines:
             for line in lines:
@@ -195,11 +196,14 @@ class Snapshot:
             self.facet_codes[name] = codes
 
     def searcher(self):
-        """A Whoosh searcher for this thread (opened once per thread, then reused)."""
-        searcher = getattr(self._local, "searcher", None)
-        if searcher is None:
-            searcher = self._local.searcher = self.ix.searcher(weighting=BM25F())
-        return searcher
+        """The generation's one Whoosh searcher; hold `_whoosh_lock` while using it.
+
+        One searcher per waitress thread cost about 800 MB each at 10,000 notices,
+        and bought no speed: Whoosh scores in pure Python, under the GIL anyway.
+        """
+        if self._searcher is None:
+            self._searcher = self.ix.searcher(weighting=BM25F())
+        return self._searcher
 
     def term_mask(self, term):
         """Documents whose folded fields contain the term (whitespace-insensitive)."""
@@ -223,7 +227,10 @@ class Snapshot:
         checked phrases exactly, and a repeated or phrase-matched common word made
         Whoosh decode the same postings over and over (200 × 的 took 98 s).
         """
-        searcher = self.searcher()
+        with self._whoosh_lock:
+            return self._scores(self.searcher(), terms)
+
+    def _scores(self, searcher, terms):
         common = COMMON_WORD_SHARE * searcher.doc_count()
         distinct = dict.fromkeys(token for term in terms for token in words(term.text))
         frequency = {token: searcher.doc_frequency("text", token) for token in distinct}
