@@ -416,7 +416,7 @@ def run_size(n, args):
     info["paragraphs"] = len(paragraphs)
     truth = None if args.no_recall else {q: scan(paragraphs, q) for kind, q, filters in QUERIES if not filters}
     systems = {}
-    for name in ("ours",) + (() if args.no_baseline else ("baseline",)):
+    for name in [s for s in ("ours", "baseline") if s in args.systems.split(",")]:
         systems[name] = run_system(name, n, notices_dir, work, args)
         if truth is not None:
             systems[name]["recall"] = {
@@ -424,6 +424,15 @@ def run_size(n, args):
                 "words, AND, OR, exclusions": recall_precision(systems[name]["found"], truth,
                                                                ("word", "and", "or", "not"))}
     info["load_after"] = os.getloadavg()[0]
+    if "ours" not in systems:
+        RESULTS.mkdir(exist_ok=True)
+        stem = RESULTS / f"{time.strftime('%Y-%m-%d')}-n{n}-baseline"
+        for system in systems.values():
+            system.pop("found", None)
+        stem.with_suffix(".json").write_text(json.dumps({"info": info, "systems": systems}, ensure_ascii=False,
+                                                        indent=1), encoding="utf-8")
+        log(f"N={n}: baseline only, raw numbers in {stem}.json")
+        return
     markdown = table(n, info, systems["ours"], systems.get("baseline"))
     RESULTS.mkdir(exist_ok=True)
     stem = RESULTS / f"{time.strftime('%Y-%m-%d')}-n{n}"
@@ -442,10 +451,13 @@ def main(argv=None):
     parser.add_argument("--seed", type=int, default=1, help="corpus seed (default 1)")
     parser.add_argument("--passes", type=int, default=2, help="passes over the queries; the first is cold")
     parser.add_argument("--label", help="what code was measured, for the table (default: the git commit)")
-    parser.add_argument("--no-baseline", action="store_true", help="measure ours only")
+    parser.add_argument("--systems", default="ours,baseline", help="which to measure (default ours,baseline)")
+    parser.add_argument("--no-baseline", action="store_true", help="measure ours only (same as --systems ours)")
     parser.add_argument("--no-http", action="store_true", help="skip the HTTP measurements")
     parser.add_argument("--no-recall", action="store_true", help="skip recall and precision")
     args = parser.parse_args(argv)
+    if args.no_baseline:
+        args.systems = "ours"
     for n in (int(s) for s in args.sizes.split(",")):
         run_size(n, args)
 

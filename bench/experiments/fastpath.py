@@ -55,11 +55,14 @@ class BigramIndex:
         doc = np.repeat(np.arange(len(texts), dtype=np.uint64), lengths)[:len(codes)]
         left, right = codes[:-1].astype(np.uint64), codes[1:].astype(np.uint64)
         keep = (left != 0) & (right != 0) & (left != 32) & (right != 32)
-        pairs = np.unique((((left << np.uint64(21)) | right) << np.uint64(DOC_BITS) | doc[:-1])[keep])
+        # Sort and drop repeats by hand: np.unique on tens of millions of uint64 is 20x slower (numpy 2.4).
+        pairs = np.sort((((left << np.uint64(21)) | right) << np.uint64(DOC_BITS) | doc[:-1])[keep])
+        pairs = pairs[np.concatenate(([True], pairs[1:] != pairs[:-1]))]
         bigrams = pairs >> np.uint64(DOC_BITS)
         self.docs = (pairs & np.uint64((1 << DOC_BITS) - 1)).astype(np.int32)
-        self.keys, starts = np.unique(bigrams, return_index=True)
-        self.starts = np.append(starts, len(bigrams)).astype(np.int64)
+        first = np.flatnonzero(np.concatenate(([True], bigrams[1:] != bigrams[:-1])))
+        self.keys = bigrams[first]
+        self.starts = np.append(first, len(bigrams)).astype(np.int64)
 
     def postings(self, a, b):
         key = np.uint64((ord(a) << 21) | ord(b))
@@ -389,6 +392,10 @@ def main(argv=None):
     print(f"prototype p50 / p95 / max: {' / '.join(f'{x:.1f}' for x in percentiles(fast_ms))} ms")
     print(f"engine    CPU ms p50 / p95 / max: {' / '.join(f'{x:.1f}' for x in percentiles(engine_cpu))}")
     print(f"prototype CPU ms p50 / p95 / max: {' / '.join(f'{x:.1f}' for x in percentiles(fast_cpu))}")
+    with open("/proc/self/status") as status:
+        memory = {k: int(v.split()[0]) // 1024 for k, v in (line.split(":") for line in status)
+                  if k in ("VmRSS", "VmHWM", "RssAnon", "RssFile")}
+    print(f"process memory, MB: {memory}")
     print(f"agreement: totals {agree_total}/{n}, top-20 order {agree_top}/{n}, facet counts {agree_facets}/{n}")
 
 
