@@ -26,7 +26,8 @@ from whoosh import index as whoosh_index
 from whoosh import query as wq
 from whoosh.reading import SegmentReader
 
-from . import analysis, settings, store, writers
+from . import analysis, arrays, catalog, settings, store, writers
+from .notice import Notice
 from .progress import Progress
 from .schema import LeanCodec, make_schema, paragraph_documents
 from .writers import Job
@@ -269,11 +270,12 @@ def _rebuild(summary, data_dir, index_dir, progress, procs):
         whoosh_dir = building / store.WHOOSH
         whoosh_dir.mkdir()
         whoosh_index.create_in(str(whoosh_dir), make_schema())
-        with open(building / store.NOTICES, "w", encoding="utf-8") as notices:
+        notices = catalog.NoticeLines(building / store.NOTICES)
+        try:
             def collect(message):
                 if message[0] == "notice":
-                    _, source, notice_id, count, line = message
-                    notices.write(line + "\n")
+                    _, source, notice_id, count, line, meta = message
+                    notices.add(line, meta)
                     expected[notice_id] = count
                     entries.append(_entry(by_source[source], sha[source], notice_id, count))
                 else:
@@ -292,6 +294,8 @@ def _rebuild(summary, data_dir, index_dir, progress, procs):
                 raise BuildError(str(exc)) from None
             finally:
                 progress.finish()
+        finally:
+            notices.close(building / catalog.CATALOG)
         if not expected:
             raise BuildError(f"None of the {len(files)} files in {data_dir} could be read as a notice "
                              "(reasons below); nothing was indexed.")
@@ -312,16 +316,21 @@ def write_generation(folder, notices, summary, **marker_info):
     folder = Path(folder)
     whoosh_dir = folder / store.WHOOSH
     whoosh_dir.mkdir()
-    writer = whoosh_index.create_in(str(whoosh_dir), make_schema()).writer(codec=LeanCodec(),
-                                                                         limitmb=writers.LIMITMB)
-    expected = {}
+    ix = whoosh_index.create_in(str(whoosh_dir), make_schema())
+    writer = ix.writer(codec=LeanCodec(), limitmb=writers.LIMITMB)
+    expected, records = {}, {}
     for notice in notices:
         expected[notice.id] = 0
         for document in paragraph_documents(notice):
             writer.add_document(**document)
             expected[notice.id] += 1
+        records.update(_records(notice))
     writer.commit()
-    _write_lines(folder / store.NOTICES, (json.dumps(n.to_dict(), ensure_ascii=False) for n in notices))
+    _write_new_arrays(folder, None, records)
+    lines = catalog.NoticeLines(folder / store.NOTICES)
+    for notice in notices:
+        lines.add(json.dumps(notice.to_dict(), ensure_ascii=False), catalog.entry(notice))
+    lines.close(folder / catalog.CATALOG)
     _write_entries(folder / store.FILES, [_entry(DataFile("", n.source, 0, 0), None, n.id, expected[n.id])
                                          for n in notices])
     _verify(whoosh_dir, sum(expected.values()), expected, every_notice=True)
@@ -329,11 +338,32 @@ def write_generation(folder, notices, summary, **marker_info):
     store.write_marker(folder, notices=summary.notices, paragraphs=summary.paragraphs, **marker_info)
 
 
-def _finish(summary, index_dir, building, entries, expected, stamp):
+def _records(notice):
+    return {arrays.doc_key(notice.id, p.n): arrays.record(notice, p) for p in notice.paragraphs}
+
+
+def _write_new_arrays(gen, previous, records):
+    """Give every segment of `gen`'s Whoosh index its side-car arrays.
+
+    Segments that `previous` (the live generation, for an update) already has
+    arrays for are hard-linked: a segment never changes. The others are written
+    from `records` (doc key -> arrays.record).
+    """
+    ix = whoosh_index.open_dir(str(Path(gen) / store.WHOOSH))
+    for segment in ix._segments():
+        folder = arrays.segment_folder(gen, segment)
+        old = arrays.segment_folder(previous, segment) if previous else None
+        if old is not None and (old / arrays.DONE).is_file():
+            arrays.link_or_copy(old, folder)
+        else:
+            writers.write_arrays(Path(gen) / store.WHOOSH, ix, segment, records)
+
+
+def _finish(summary, index_dir, building, entries, expected, stamp, previous=None):
     """Write the file list and the marker into a verified `building` folder and switch to it."""
     _write_entries(building / store.FILES, entries)
     summary.notices, summary.paragraphs = len(expected), sum(expected.values())
-    store.write_marker(building, notices=summary.notices, paragraphs=summary.paragraphs,
+    store.write_marker(building, previous=previous, notices=summary.notices, paragraphs=summary.paragraphs,
                        fingerprint=stamp, version=index_version())
     summary.generation = store.switch_to(index_dir, building).name
 
@@ -353,11 +383,13 @@ def _verify(whoosh_dir, total, counts, every_notice=False):
     """
     ix = whoosh_index.open_dir(str(whoosh_dir))
     with ix.searcher() as searcher:
-        problem = None
-        if searcher.doc_count() != total:
+        problem = _arrays_problem(Path(whoosh_dir).parent, ix)
+        if problem:
+            pass
+        elif searcher.doc_count() != total:
             problem = f"it holds {searcher.doc_count()} paragraphs instead of {total}"
         elif every_notice:
-            found = Counter(searcher.reader().column_reader("notice"))
+            found = Counter(key.split(b":")[0].decode() for key in searcher.reader().column_reader("doc_key"))
             wrong = next((i for i in counts.keys() | found.keys() if counts.get(i, 0) != found[i]), None)
             if wrong:
                 problem = f"notice {wrong} has {found[wrong]} paragraphs instead of {counts.get(wrong, 0)}"
@@ -369,6 +401,19 @@ def _verify(whoosh_dir, total, counts, every_notice=False):
                     break
     if problem:
         raise BuildError(f"The new index failed verification ({problem}); it was discarded.")
+
+
+def _arrays_problem(gen, ix):
+    """Why the side-car arrays do not fit the Whoosh segments of `gen`, or None."""
+    for segment in ix._segments():
+        try:
+            found = arrays.SegmentArrays(arrays.segment_folder(gen, segment))
+        except (arrays.ArraysError, OSError, ValueError) as exc:
+            return f"the side-car arrays of segment {segment.segment_id()} cannot be read ({exc})"
+        if found.size != segment.doc_count_all():
+            return (f"the side-car arrays of segment {segment.segment_id()} hold {found.size} paragraphs "
+                    f"instead of {segment.doc_count_all()}")
+    return None
 
 
 def update(data_dir, index_dir, progress=None, procs=None, wait=False):
@@ -448,11 +493,12 @@ def _update(summary, data_dir, index_dir, progress, procs):
         whoosh_dir = store.link_whoosh(live, building)
         if added or removed:
             _apply(whoosh_dir, removed, added.values())
-        _rewrite_notices(live / store.NOTICES, building / store.NOTICES, removed, moved, added.values())
+        _rewrite_notices(live, building, removed, moved, added.values())
+        _write_new_arrays(building, live, _LazyRecords(building, added))
         progress.log("verifying the new index")
         _verify(whoosh_dir, sum(expected.values()),
                 {**{i: 0 for i in removed}, **{i: len(n.paragraphs) for i, n in added.items()}})
-        _finish(summary, index_dir, building, entries, expected, stamp)
+        _finish(summary, index_dir, building, entries, expected, stamp, previous=live)
     except BaseException:
         shutil.rmtree(building, ignore_errors=True)
         raise
@@ -503,23 +549,54 @@ def _merge_small_segments(writer, segments):
     return [s for s in segments if s not in small]
 
 
-def _rewrite_notices(source, target, removed, moved, added):
-    """Copy notices.jsonl without the removed notices, with new sources for moved ones, plus the added."""
-    prefix = b'{"id": "'
-    with open(source, "rb") as old, open(target, "wb") as new:
-        for line in old:
-            notice_id = line[len(prefix):len(prefix) + 16].decode() if line.startswith(prefix) else None
-            if notice_id is None:
-                notice_id = json.loads(line)["id"]
-            if notice_id in removed:
+class _LazyRecords:
+    """Doc key -> arrays.record for an update's new segment: the added notices, else read from notices.jsonl.
+
+    A new segment holds the added notices and, when small segments were merged
+    into it, paragraphs of notices indexed before; those are read from the new
+    generation's notices.jsonl only when asked for.
+    """
+
+    def __init__(self, gen, added):
+        self.gen = Path(gen)
+        self.records = {}
+        for notice in added.values():
+            self.records.update(_records(notice))
+        self.places = None
+
+    def __getitem__(self, key):
+        if key not in self.records:
+            if self.places is None:
+                self.places = {e["id"]: e for e in catalog.read(self.gen / catalog.CATALOG)}
+            place = self.places.get(key.rsplit(":", 1)[0])
+            if place is None:
+                raise KeyError(key)
+            with open(self.gen / store.NOTICES, "rb") as lines:
+                lines.seek(place["offset"])
+                notice = Notice.from_dict(json.loads(lines.read(place["length"])))
+            self.records.update(_records(notice))
+        return self.records[key]
+
+
+def _rewrite_notices(live, building, removed, moved, added):
+    """Copy notices.jsonl and the catalog without the removed notices, with new sources for moved ones, plus the added."""
+    old_entries = catalog.read(Path(live) / catalog.CATALOG)
+    lines = catalog.NoticeLines(Path(building) / store.NOTICES)
+    with open(Path(live) / store.NOTICES, "rb") as old:
+        for entry in old_entries:
+            if entry["id"] in removed:
                 continue
-            if notice_id in moved:
+            old.seek(entry["offset"])
+            line = old.read(entry["length"])
+            meta = {k: v for k, v in entry.items() if k not in ("offset", "length")}
+            if entry["id"] in moved:
                 data = json.loads(line)
-                data["source"] = moved[notice_id]
-                line = (json.dumps(data, ensure_ascii=False) + "\n").encode()
-            new.write(line)
-        for notice in added:
-            new.write((json.dumps(notice.to_dict(), ensure_ascii=False) + "\n").encode())
+                data["source"] = meta["source"] = moved[entry["id"]]
+                line = json.dumps(data, ensure_ascii=False)
+            lines.add(line, meta)
+    for notice in added:
+        lines.add(json.dumps(notice.to_dict(), ensure_ascii=False), catalog.entry(notice))
+    lines.close(Path(building) / catalog.CATALOG)
 
 
 def check(data_dir, progress=None, procs=None):

@@ -1,18 +1,21 @@
 """The Whoosh schema: one document per paragraph, notice fields copied onto each.
 
-Denormalising the notice onto its paragraphs lets one query filter and count
-every facet without a join. Facet fields are sortable, i.e. stored as columns,
-so counts over a result set read arrays instead of re-running groupings; the
-multi-valued problem_type column holds the comma-joined values.
+Whoosh holds each paragraph's jieba words, its heading path (the section) and
+its tags (category, role, problem types), and does what it is good at: writing
+segments in parallel, deleting a changed notice's paragraphs, merging. Facets,
+display text and exact-substring matching come from the side-car arrays written
+next to each segment (`indexer.arrays`) and the notice catalog.
 
-The classes here are pickled into every index (the analyzers in the schema,
-`LeanCodec` in each segment), so they must stay at this import path.
+The classes here are pickled into every index (the analyzers and `JiebaTEXT`
+in the schema, `LeanCodec` in each segment), so they must stay at this import path.
 """
 
 from whoosh.codec.whoosh3 import W3Codec
-from whoosh.fields import ID, KEYWORD, STORED, TEXT, Schema
+from whoosh.columns import VarBytesColumn
+from whoosh.fields import COLUMN, ID, KEYWORD, TEXT, Schema
+from whoosh.system import pack_uint
 
-from .analysis import ChineseAnalyzer
+from .analysis import ChineseAnalyzer, word_counts
 
 #: Facet fields, in the order the search page shows them: (field, label, multi-valued).
 FACETS = (
@@ -45,81 +48,79 @@ class LeanCodec(W3Codec):
     length_stats = False
 
 
-class RepeatedTEXT(TEXT):
-    """A TEXT field whose value repeats on every paragraph of a notice (title, heading path).
+class JiebaTEXT(TEXT):
+    """A TEXT field indexed straight from jieba's cuts, without Whoosh's token objects.
 
-    Whoosh analyses each field of each document afresh; these values come back
-    dozens of times in a row, so the postings of recent values are reused.
+    Whoosh's generic path builds a Token per word and runs it through the
+    analyzer chain and the format's counting loop: that bookkeeping cost more
+    than jieba itself in a profile of a rebuild. `index` computes the same
+    (word, frequency, weight) postings from `analysis.word_counts`, and the
+    analyzer stays in the schema for query parsing and any other Whoosh use.
+
+    With `repeated`, the postings of recent values are reused: a title or
+    heading path repeats on every paragraph under it.
     """
 
     RECENT = 256
 
+    def __init__(self, subwords=True, repeated=False, **kwargs):
+        super().__init__(analyzer=ChineseAnalyzer(subwords=subwords), **kwargs)
+        self.subwords = subwords
+        self.repeated = repeated
+
     def index(self, value, **kwargs):
         if kwargs:
             return super().index(value, **kwargs)
+        if not self.repeated:
+            return self._postings(value)
         recent = self.__dict__.setdefault("_recent", {})
         if value not in recent:
             if len(recent) >= self.RECENT:
                 recent.clear()
-            recent[value] = list(super().index(value))
+            recent[value] = list(self._postings(value))
         return iter(recent[value])
+
+    def _postings(self, value):
+        boost = self.format.field_boost
+        return [(word.encode("utf-8"), freq, weight * boost, pack_uint(freq))
+                for word, (freq, weight) in word_counts(value, self.subwords).items()]
 
     def __getstate__(self):
         return {key: value for key, value in self.__dict__.items() if key != "_recent"}
 
 
 def make_schema():
+    """One document per paragraph: its words, its section and its tags; the rest lives in side-car arrays.
+
+    Nothing is stored and no positions are kept: the search engine matches
+    exact substrings and reads display text itself (see `indexer.arrays`), so
+    stored values and positions would only slow the build (measured: without
+    them a rebuild took less than half the time).
+    """
     return Schema(
-        doc_key=ID(stored=True, unique=True, sortable=True),  # "<notice id>:<n>", read by the engine
-        # Looked up by the `notice` facet field; stored here for display, not indexed twice.
-        notice_id=STORED(),
-        n=STORED(),
-        text=TEXT(analyzer=ChineseAnalyzer(), stored=True, phrase=True),
-        # Titles and headings are short and repeat on every paragraph: inner words
-        # would cost more postings than they add to ranking.
-        headings=RepeatedTEXT(analyzer=ChineseAnalyzer(subwords=False), stored=True, phrase=True,
-                              field_boost=FIELD_BOOSTS["headings"]),
-        title=RepeatedTEXT(analyzer=ChineseAnalyzer(subwords=False), stored=True, phrase=True,
-                           field_boost=FIELD_BOOSTS["title"]),
-        # The publishing unit, whole: the engine matches 单位: by substring, not through Whoosh.
-        issuer=ID(stored=True),
-        published=ID(stored=True, sortable=True),
-        category=ID(stored=True, sortable=True),
-        problem_type=KEYWORD(stored=True, commas=True, sortable=True),
-        role=ID(stored=True, sortable=True),
-        notice=ID(stored=True, sortable=True),
-        province=ID(stored=True, sortable=True),
-        city=ID(stored=True, sortable=True),
-        year=ID(stored=True, sortable=True),
-        level=ID(stored=True, sortable=True),
-        kind=ID(stored=True, sortable=True),
-        county=STORED(),
+        doc_key=COLUMN(VarBytesColumn()),  # b"<notice id>:<n>": lines the side-car arrays up with docnums
+        notice=ID(),  # an update deletes a notice's paragraphs by this term
+        text=JiebaTEXT(phrase=False),
+        # Headings repeat on every paragraph under them: inner words would cost
+        # more postings than they add.
+        headings=JiebaTEXT(subwords=False, repeated=True, phrase=False, field_boost=FIELD_BOOSTS["headings"]),
+        category=ID(),
+        role=ID(),
+        problem_type=KEYWORD(commas=True),
     )
 
 
 def paragraph_documents(notice):
     """The index documents of one notice, one per paragraph."""
-    year = notice.year
     for paragraph in notice.paragraphs:
         document = dict(
-            doc_key=f"{notice.id}:{paragraph.n}",
-            notice_id=notice.id,
-            n=paragraph.n,
+            doc_key=f"{notice.id}:{paragraph.n}".encode(),
+            notice=notice.id,
             text=paragraph.text,
             headings=HEADING_SEPARATOR.join(paragraph.headings),
-            title=notice.title or "",
-            issuer=notice.issuer or "",
-            published=notice.published or "",
             category=paragraph.category or "",
-            problem_type=",".join(paragraph.problem_types),
             role=paragraph.role or "",
-            notice=notice.id,
-            province=notice.region.province or "",
-            city=notice.region.city or "",
-            county=notice.region.county or "",
-            year=str(year) if year else "",
-            level=notice.level or "",
-            kind=notice.kind,
+            problem_type=",".join(paragraph.problem_types),
         )
         # Whoosh cannot index an empty term; a missing field reads back as "" from columns.
         yield {key: value for key, value in document.items() if value != ""}

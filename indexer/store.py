@@ -8,7 +8,9 @@ Layout of the index folder (the `INDEX_DIR` setting)::
       gen-000007/                one complete index, never modified once live
         NOTICE_SEARCH_INDEX      marker: JSON written last, after verification
         whoosh/                  the Whoosh segment files
+        arrays/<segment id>/     side-car arrays of each segment (indexer.arrays)
         notices.jsonl            every indexed notice, for the notice page
+        catalog.json             a short entry per notice and its place in notices.jsonl
         files.jsonl              every data file: its hash and what became of it
       gen-000006/                the previous generation, kept while servers switch
       building-…/                a rebuild in progress (or left by a crash)
@@ -32,7 +34,7 @@ from pathlib import Path
 from filelock import FileLock, Timeout
 
 MARKER = "NOTICE_SEARCH_INDEX"
-FORMAT = 2
+FORMAT = 3
 CURRENT = "current"
 LOCK = ".lock"
 WHOOSH = "whoosh"
@@ -126,24 +128,37 @@ def read_marker(gen):
     return data
 
 
-def write_marker(gen, **info):
+def write_marker(gen, previous=None, **info):
     """Mark a verified generation as ours and complete: the last file written into it.
 
     The marker lists every Whoosh file with its size and SHA-256, so a damaged
     file is refused by `check_files` before Whoosh unpickles anything from it.
+    With `previous` (the generation an update started from), files it already
+    listed are not hashed again: Whoosh never rewrites a file, and an update
+    hard-links them, so hashing the whole index again cost most of an update.
     """
+    known = {}
+    if previous is not None:
+        try:
+            known = read_marker(previous).get("whoosh_files") or {}
+        except IndexUnavailable:
+            known = {}
     _write_json(Path(gen) / MARKER, {"tool": "notice-search", "role": "generation", "format": FORMAT,
                                      "created": time.strftime("%Y-%m-%dT%H:%M:%S"),
-                                     "whoosh_files": _whoosh_files(gen), **info})
+                                     "whoosh_files": _whoosh_files(gen, known), **info})
 
 
-def _whoosh_files(gen):
+def _whoosh_files(gen, known=None):
     files = {}
     for path in sorted((Path(gen) / WHOOSH).iterdir()):
         if path.name.endswith("_WRITELOCK"):  # Whoosh's lock file, empty and not index data
             continue
+        size = path.stat().st_size
+        if known and path.name in known and known[path.name][0] == size and not path.name.endswith(".toc"):
+            files[path.name] = list(known[path.name])
+            continue
         with open(path, "rb") as data:
-            files[path.name] = [path.stat().st_size, hashlib.file_digest(data, "sha256").hexdigest()]
+            files[path.name] = [size, hashlib.file_digest(data, "sha256").hexdigest()]
     return files
 
 

@@ -24,18 +24,22 @@ import time
 import traceback
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
+from pathlib import Path
 
 from whoosh import index as whoosh_index
+from whoosh.reading import SegmentReader
 from whoosh.writing import SegmentWriter
 
+from . import arrays, catalog
 from .notice import NoticeError
 from .parsing import parse_file
 from .schema import LeanCodec, paragraph_documents
 
 #: Below this many files per worker, starting one (about two seconds) costs more than it saves.
 FILES_PER_WORKER = 60
-#: Whoosh's in-memory posting pool per writer before it spills sorted runs to disk.
-LIMITMB = 512
+#: Whoosh's in-memory posting pool per writer before it spills sorted runs to disk
+#: (at 10,000 notices a smaller pool spilled and merged runs for a good part of the build).
+LIMITMB = 1024
 #: Files between two garbage collections in a writer (see `fill`).
 GC_EVERY = 50
 
@@ -75,16 +79,17 @@ def parse(job, data_dir):
 
 
 def fill(whoosh_dir, data_dir, jobs, emit, limitmb=LIMITMB):
-    """Parse and index `jobs` into one new segment of the index; return it (None if empty).
+    """Parse and index `jobs` into one new segment of the index, with its side-car arrays; return it (None if empty).
 
-    `emit` receives ("notice", source, id, paragraphs, json line) or
-    ("skipped", source, reason) for each job, as soon as it is done. The segment
-    is not committed: `commit` lists the segments of all writers at once.
+    `emit` receives ("notice", source, id, paragraphs, json line, catalog entry)
+    or ("skipped", source, reason) for each job, as soon as it is done. The
+    segment is not committed: `commit` lists the segments of all writers at once.
     """
     ix = whoosh_index.open_dir(str(whoosh_dir))
     # _lk=False: several writers fill one index at once; the rebuild lock serialises rebuilds.
     writer = SegmentWriter(ix, _lk=False, limitmb=limitmb, codec=LeanCodec())
     written = 0
+    records = {}  # doc key -> arrays.record, for the segment's side-car arrays
     try:
         for count, job in enumerate(jobs, 1):
             if count % GC_EVERY == 0:
@@ -97,12 +102,13 @@ def fill(whoosh_dir, data_dir, jobs, emit, limitmb=LIMITMB):
             if notice is None:
                 emit(("skipped", job.source, reason))
                 continue
-            paragraphs = 0
             for document in paragraph_documents(notice):
                 writer.add_document(**document)
-                paragraphs += 1
-            written += paragraphs
-            emit(("notice", job.source, notice.id, paragraphs, json.dumps(notice.to_dict(), ensure_ascii=False)))
+            for paragraph in notice.paragraphs:
+                records[arrays.doc_key(notice.id, paragraph.n)] = arrays.record(notice, paragraph)
+            written += len(notice.paragraphs)
+            emit(("notice", job.source, notice.id, len(notice.paragraphs),
+                  json.dumps(notice.to_dict(), ensure_ascii=False), catalog.entry(notice)))
     except BaseException:
         writer.cancel()
         raise
@@ -112,7 +118,18 @@ def fill(whoosh_dir, data_dir, jobs, emit, limitmb=LIMITMB):
         writer.cancel()
         return None
     # What Whoosh's own MpWriter does with the segments of its sub-writers.
-    return writer._finalize_segment()
+    segment = writer._finalize_segment()
+    write_arrays(whoosh_dir, ix, segment, records)
+    return segment
+
+
+def write_arrays(whoosh_dir, ix, segment, records):
+    """Write the side-car arrays of a finished segment into the generation holding `whoosh_dir`."""
+    reader = SegmentReader(ix.storage, ix.schema, segment)
+    try:
+        arrays.write(arrays.segment_folder(Path(whoosh_dir).parent, segment), reader, records)
+    finally:
+        reader.close()
 
 
 def commit(whoosh_dir, segments):

@@ -5,11 +5,10 @@ and the API cannot disagree, and templates never build URLs.
 """
 
 from .requests import search_url
+from .search import FACET_LIMIT as LIMIT
 
 #: Values a facet lists before the rest go behind 更多.
 SHOWN = 10
-#: Most values a facet returns; selected values are always included.
-LIMIT = 100
 
 
 def toggled(search, name, value):
@@ -39,7 +38,7 @@ def facet_dicts(result):
                  "toggle_url": search_url(search, filters=toggled(search, facet.name, v.value))}
                 for v in kept
             ],
-            "truncated": len(kept) < len(facet.values),
+            "truncated": len(kept) < max(facet.available, len(facet.values)),
         }
     return facets
 

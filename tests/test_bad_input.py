@@ -179,7 +179,7 @@ def test_every_good_and_decodable_file_is_indexed_once(bad_data, rebuilt):
     _data, _skipped, words = bad_data
     _result, index, _seconds = rebuilt
     engine = Engine(index)
-    sources = sorted(n["source"] for n in (n.to_dict() for n in engine.snapshot().notices.values()))
+    sources = sorted(n["source"] for n in engine.notices())
     assert sources == sorted(words)
 
 
@@ -209,7 +209,7 @@ def test_encodings_are_decoded_exactly(bad_data, rebuilt):
 
 def test_the_structure_of_odd_notices_survives(rebuilt):
     engine = Engine(rebuilt[1])
-    by_source = {n["source"]: n for n in (n.to_dict() for n in engine.snapshot().notices.values())}
+    by_source = {n["source"]: engine.notice(n["id"]) for n in engine.notices()}
     assert len(by_source["headings.txt"]["headings"]) == 3110
     assert len(by_source["one-line.txt"]["paragraphs"]) == 1
     assert by_source["no-headings.txt"]["headings"] == []
@@ -219,7 +219,7 @@ def test_the_structure_of_odd_notices_survives(rebuilt):
 def test_names_with_shell_metacharacters_run_nothing(bad_data, rebuilt):
     data = bad_data[0]
     assert not (data / "PWNED").exists() and not (PROJECT / "PWNED").exists()
-    assert WEIRD_NAME in {n["source"] for n in (n.to_dict() for n in Engine(rebuilt[1]).snapshot().notices.values())}
+    assert WEIRD_NAME in {n["source"] for n in Engine(rebuilt[1]).notices()}
 
 
 def test_check_reports_the_same_files_and_indexes_nothing(bad_data, tmp_path):

@@ -36,7 +36,8 @@ def whoosh_counts(index):
     gen, _marker = store.open_generation(index)
     ix = whoosh_index.open_dir(str(gen / store.WHOOSH))
     with ix.searcher() as searcher:
-        return Counter(searcher.stored_fields(d)["notice_id"] for d in searcher.reader().all_doc_ids())
+        keys = searcher.reader().column_reader("doc_key")
+        return Counter(keys[d].split(b":")[0].decode() for d in searcher.reader().all_doc_ids())
 
 
 def stored_notices(index):

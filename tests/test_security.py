@@ -94,7 +94,7 @@ def hostile(tmp_path_factory):
     linked_dir.rmdir()
     linked_dir.symlink_to(outside, target_is_directory=True)
     app = create_app({"TESTING": True, "DATA_DIR": data, "INDEX_DIR": index})
-    ids = {n.source: n.id for n in app.extensions["engine"].snapshot().notices.values()}
+    ids = {n["source"]: n["id"] for n in app.extensions["engine"].notices()}
     return {"app": app, "ids": ids, "secret": secret}
 
 
@@ -272,8 +272,9 @@ def test_markup_runs_nowhere_in_a_real_browser(page, hostile_server, hostile):
 ])
 def test_wildcard_and_fuzzy_characters_are_literal(hostile_client, hostile, q, expected):
     """`*`, `?` and `~` are characters to find, never operators that expand into many words."""
-    containing = sum(q in p.text or any(q in h for h in p.headings)
-                     for n in hostile["app"].extensions["engine"].snapshot().notices.values() for p in n.paragraphs)
+    engine = hostile["app"].extensions["engine"]
+    containing = sum(q in p["text"] or any(q in h for h in p["headings"])
+                     for n in engine.notices() for p in engine.notice(n["id"])["paragraphs"])
     body = hostile_client.get("/api/search?per_page=100&q=" + quote(q)).get_json()
     assert (body["total"], containing) == (expected, expected)
     assert all(q in hit["text"] or any(q in h for h in hit["headings"]) for hit in body["hits"])
@@ -400,7 +401,7 @@ ROUTES = ["/", "/api/notices/<notice_id>", "/api/search", "/api/search.csv", "/n
 
 
 def route_urls(app):
-    notice = next(iter(app.extensions["engine"].snapshot().notices))
+    notice = app.extensions["engine"].notices()[0]["id"]
     return [rule.replace("<notice_id>", notice).replace("<path:filename>", "style.css") for rule in ROUTES]
 
 

@@ -1,0 +1,242 @@
+"""Side-car arrays of a Whoosh segment: what the search engine reads at query time.
+
+Whoosh decodes postings block by block (zlib, then unpickle) and scores in pure
+Python; measured at 10,000 notices that made a broad word take seconds and a
+server hold gigabytes of per-paragraph objects. So when a segment is written,
+the builder also writes, next to it, plain numpy arrays that a server maps into
+memory (`np.load(mmap_mode="r")`) in milliseconds:
+
+* the folded text of every paragraph as code points, and a positional index of
+  its character bigrams: for each bigram, every position where it starts. A
+  string of n ≥ 2 characters occurs at position p exactly when each of its
+  bigrams occurs at p + i, so exact substring search is a few sorted-array
+  lookups, with no verification pass and nothing jieba could miss;
+* the `text` field's postings read back from Whoosh (word → documents and
+  weights), and each document's length, for BM25 without Whoosh's matchers;
+* per document: notice, paragraph number, heading path, category, role and
+  problem types, as small integer codes into the segment's `meta.json`.
+
+A segment never changes once written (Whoosh records deletions in its TOC), so
+its arrays never change either: an update writes arrays for its new segment and
+hard-links the rest, and a server takes deletions from Whoosh.
+
+Layout: ``GEN/arrays/<Whoosh segment id>/`` with the files named in `FILES`.
+Nothing here is pickled: arrays load with ``allow_pickle=False`` and the rest is JSON.
+"""
+
+import json
+import os
+from pathlib import Path
+
+import numpy as np
+
+from .analysis import fold
+from .schema import HEADING_SEPARATOR
+
+FOLDER = "arrays"
+META = "meta.json"
+DONE = "DONE"
+#: Bits of the second character in a bigram key: every code point fits in 21 bits.
+CHAR_BITS = 21
+FILES = ("doc_notice", "doc_n", "doc_heading", "doc_category", "doc_role", "doc_types",
+         "text_codes", "text_starts", "bigram_keys", "bigram_starts", "bigram_pos",
+         "word_starts", "word_docs", "word_weights", "text_length")
+
+
+class ArraysError(Exception):
+    """A segment's side-car arrays are missing or do not fit its Whoosh segment."""
+
+
+def record(notice, paragraph):
+    """What the arrays keep of one paragraph: (notice id, n, folded text, folded heading path, category, role, types)."""
+    get = (lambda obj, key: obj.get(key)) if isinstance(paragraph, dict) else getattr
+    notice_id = notice["id"] if isinstance(notice, dict) else notice.id
+    return (notice_id, get(paragraph, "n"), fold(get(paragraph, "text")),
+            fold(HEADING_SEPARATOR.join(get(paragraph, "headings") or [])), get(paragraph, "category") or "",
+            get(paragraph, "role") or "", tuple(get(paragraph, "problem_types") or ()))
+
+
+def doc_key(notice_id, n):
+    return f"{notice_id}:{n}"
+
+
+def segment_folder(gen, segment):
+    return Path(gen) / FOLDER / segment.segment_id()
+
+
+def write(folder, reader, records):
+    """Write the arrays of the segment `reader` reads; `records` maps each doc key to its `record`.
+
+    The documents are taken in the segment's own order (its `doc_key` column), so
+    the arrays line up with Whoosh's document numbers whoever filled the segment.
+    """
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    keys = [k.decode() if isinstance(k, bytes) else k for k in reader.column_reader("doc_key")]
+    try:
+        docs = [records[k] for k in keys]
+    except KeyError as exc:
+        raise ArraysError(f"segment document {exc} has no record") from None
+    size = len(docs)
+    notices, categories, roles, types, headings = {}, {"": -1}, {"": -1}, {}, {}
+
+    def code(table, value):
+        return table.setdefault(value, len(table) - (1 if "" in table else 0))
+
+    arrays = {
+        "doc_notice": np.array([notices.setdefault(d[0], len(notices)) for d in docs], dtype=np.int32),
+        "doc_n": np.array([d[1] for d in docs], dtype=np.int32),
+        "doc_heading": np.array([headings.setdefault(d[3], len(headings)) for d in docs], dtype=np.int32),
+        "doc_category": np.array([code(categories, d[4]) for d in docs], dtype=np.int32),
+        "doc_role": np.array([code(roles, d[5]) for d in docs], dtype=np.int32),
+        "doc_types": np.array([types.setdefault(d[6], len(types)) for d in docs], dtype=np.int32),
+    }
+    arrays.update(_bigrams([d[2] for d in docs]))
+    arrays.update(_postings(reader, "text", size))
+    terms = arrays.pop("terms")
+    for name, array in arrays.items():
+        np.save(folder / f"{name}.npy", array, allow_pickle=False)
+    meta = {"docs": size, "notices": list(notices), "headings": list(headings),
+            "categories": [c for c in categories if c], "roles": [r for r in roles if r],
+            "types": [list(t) for t in types], "terms": terms}
+    (folder / META).write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
+    (folder / DONE).write_text("")
+
+
+def _bigrams(texts):
+    """Code points of the texts (each followed by 0) and the positional bigram index over them."""
+    joined = "".join(t + "\0" for t in texts)
+    codes = np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32) if joined else np.zeros(0, np.uint32)
+    lengths = np.fromiter((len(t) + 1 for t in texts), dtype=np.int64, count=len(texts))
+    starts = np.zeros(len(texts) + 1, dtype=np.int64)
+    np.cumsum(lengths, out=starts[1:])
+    # Every character but the separators starts exactly one bigram (the last of a
+    # paragraph pairs with its 0), so a one-character string finds its positions too.
+    positions = np.flatnonzero(codes[:-1]).astype(np.int32) if len(codes) > 1 else np.zeros(0, np.int32)
+    keys = (codes[positions].astype(np.uint64) << np.uint64(CHAR_BITS)) | codes[positions + 1].astype(np.uint64)
+    order = np.argsort(keys, kind="stable")  # stable: positions stay ascending within a bigram
+    keys, positions = keys[order], positions[order]
+    first = np.flatnonzero(np.concatenate(([True], keys[1:] != keys[:-1]))) if len(keys) else np.zeros(0, np.int64)
+    return {"text_codes": codes, "text_starts": starts, "bigram_keys": keys[first],
+            "bigram_starts": np.append(first, len(keys)).astype(np.int64), "bigram_pos": positions}
+
+
+def _postings(reader, field, size):
+    """The field's postings as CSR arrays by word, and each document's length (its total weight)."""
+    terms, starts, docs, weights = [], [0], [], []
+    if field in reader.indexed_field_names():
+        for term in reader.lexicon(field):
+            ids, ws = _read_matcher(reader.postings(field, term))
+            terms.append(term.decode("utf-8") if isinstance(term, bytes) else term)
+            docs.append(ids)
+            weights.append(ws)
+            starts.append(starts[-1] + len(ids))
+    docs = np.concatenate(docs) if docs else np.zeros(0, np.int32)
+    weights = np.concatenate(weights) if weights else np.zeros(0, np.float32)
+    length = np.bincount(docs, weights=weights, minlength=size).astype(np.float32)
+    return {"terms": terms, "word_starts": np.array(starts, dtype=np.int64), "word_docs": docs,
+            "word_weights": weights, "text_length": length}
+
+
+def _read_matcher(matcher):
+    """All (docnums, weights) of one term's postings, a block at a time.
+
+    Reads the blocks of Whoosh's W3 matcher directly (its `_read_ids` family):
+    going posting by posting through the public `id()`/`weight()` costs a Python
+    call each, and this runs over every posting of the index.
+    """
+    if not hasattr(matcher, "_read_ids"):  # few postings, inlined in the term info (a ListMatcher)
+        ids = np.asarray(matcher._ids, dtype=np.int32)
+        weights = matcher._weights
+        if weights is None:
+            weights = np.ones(len(ids), dtype=np.float32)
+        return ids, np.asarray(weights, dtype=np.float32)
+    ids, weights = [], []
+    while matcher.is_active():
+        matcher._read_ids()
+        matcher._read_weights()
+        ids.append(np.asarray(matcher._ids, dtype=np.int32))
+        weights.append(np.asarray(matcher._weights, dtype=np.float32))
+        matcher._next_block()
+    if not ids:
+        return np.zeros(0, np.int32), np.zeros(0, np.float32)
+    return np.concatenate(ids), np.concatenate(weights)
+
+
+class SegmentArrays:
+    """One segment's side-car arrays, memory-mapped, and its `meta.json`."""
+
+    def __init__(self, folder):
+        folder = Path(folder)
+        if not (folder / DONE).is_file():
+            raise ArraysError(f"{folder} is missing or incomplete")
+        self.meta = json.loads((folder / META).read_text(encoding="utf-8"))
+        for name in FILES:
+            setattr(self, name, np.load(folder / f"{name}.npy", mmap_mode="r", allow_pickle=False))
+        self.size = self.meta["docs"]
+        if len(self.doc_notice) != self.size or len(self.text_starts) != self.size + 1:
+            raise ArraysError(f"{folder} does not describe {self.size} documents")
+        self.terms = {term: i for i, term in enumerate(self.meta["terms"])}
+        self.headings_blob = Blob(self.meta["headings"])
+
+    def bigram(self, key):
+        """Ascending positions where the bigram with this key starts."""
+        i = int(np.searchsorted(self.bigram_keys, key))
+        if i == len(self.bigram_keys) or self.bigram_keys[i] != key:
+            return self.bigram_pos[:0]
+        return self.bigram_pos[self.bigram_starts[i]:self.bigram_starts[i + 1]]
+
+    def starting_with(self, char):
+        """Positions (in no particular order) of every bigram whose first character is `char`."""
+        low = np.uint64(ord(char) << CHAR_BITS)
+        high = np.uint64((ord(char) + 1) << CHAR_BITS)
+        lo, hi = np.searchsorted(self.bigram_keys, [low, high])
+        return self.bigram_pos[self.bigram_starts[lo]:self.bigram_starts[hi]]
+
+    def docs_at(self, positions):
+        """The documents (ascending, distinct) holding these character positions."""
+        docs = np.searchsorted(self.text_starts, positions, side="right") - 1
+        mark = np.zeros(self.size, dtype=bool)
+        mark[docs] = True
+        return np.flatnonzero(mark)
+
+    def text(self, doc):
+        """The folded text of one document, as a str."""
+        return self.text_codes[self.text_starts[doc]:self.text_starts[doc + 1] - 1].tobytes().decode("utf-32-le")
+
+    def word(self, word):
+        """(documents, weights) of a jieba word in the `text` field, or None."""
+        i = self.terms.get(word)
+        if i is None:
+            return None
+        lo, hi = self.word_starts[i], self.word_starts[i + 1]
+        return self.word_docs[lo:hi], self.word_weights[lo:hi]
+
+
+class Blob:
+    """Short strings joined by NUL, for one regex scan over all of them (headings, titles, units)."""
+
+    def __init__(self, values):
+        self.text = "\0".join(values)
+        lengths = np.fromiter((len(v) + 1 for v in values), dtype=np.int64, count=len(values))
+        self.starts = np.concatenate(([0], np.cumsum(lengths)[:-1])) if len(values) else np.zeros(0, np.int64)
+        self.count = len(values)
+
+    def matching(self, pattern):
+        """Indexes of the strings the compiled `pattern` matches, ascending and distinct."""
+        positions = np.fromiter((m.start() for m in pattern.finditer(self.text)), dtype=np.int64)
+        if not len(positions):
+            return positions
+        return np.unique(np.searchsorted(self.starts, positions, side="right") - 1)
+
+
+def link_or_copy(source, target):
+    """Give `target` the arrays folder `source`: hard links where possible (segments never change)."""
+    target.mkdir(parents=True, exist_ok=True)
+    for path in Path(source).iterdir():
+        try:
+            os.link(path, target / path.name)
+        except OSError:
+            import shutil
+
+            shutil.copy2(path, target / path.name)

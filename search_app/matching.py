@@ -1,0 +1,91 @@
+"""Which paragraphs a query term matches: exact substrings of the folded text, never jieba's cuts.
+
+A term is folded (NFKC, traditional → simplified, lower case) and split at
+whitespace into parts; it matches where its parts appear in that order with
+only whitespace between them. Each field is searched its own way:
+
+* paragraph text: the positional bigram index of `indexer.arrays`. A part of
+  n ≥ 2 characters starts at p exactly when its i-th bigram starts at p + i for
+  every i, so the rarest bigram gives the candidates and each other bigram is
+  one sorted lookup (`np.searchsorted`); what survives is an exact match, with
+  no verification pass. One character is every bigram that starts with it.
+  Parts separated by whitespace are found one by one and the few paragraphs
+  holding all of them are checked with the same pattern the highlighter uses;
+* headings, titles and units are short and repeat: their distinct strings are
+  scanned with that pattern, and the hits spread to the paragraphs.
+"""
+
+import re
+
+import numpy as np
+
+from indexer.analysis import fold
+from indexer.arrays import CHAR_BITS
+
+
+def term_pattern(text):
+    """The compiled pattern of a term over folded text: its parts with any whitespace between them."""
+    parts = fold(text).split()
+    return re.compile(r"\s*".join(re.escape(p) for p in parts))
+
+
+def term_mask(snap, term):
+    """Boolean mask over document numbers: the live documents whose fields hold the term."""
+    parts = fold(term.text).split()
+    if not parts:
+        return snap.live.copy()
+    pattern = term_pattern(term.text)
+    mask = np.zeros(snap.size, dtype=bool)
+    for name in term.fields:
+        if name == "text":
+            for seg, offset in zip(snap.segments, snap.offsets):
+                mask[offset + text_docs(seg, parts, pattern)] = True
+        elif name == "headings":
+            for seg, offset in zip(snap.segments, snap.offsets):
+                mask[offset + heading_docs(seg, pattern)] = True
+        else:
+            notices = np.zeros(len(snap.catalog) + 1, dtype=bool)
+            notices[snap.notice_fields[name].matching(pattern)] = True
+            mask |= notices[snap.notice_of]
+    return mask & snap.live
+
+
+def text_docs(seg, parts, pattern):
+    """Local document numbers (ascending) of one segment whose text matches the term."""
+    if len(parts) == 1:
+        return seg.docs_at(positions(seg, parts[0]))
+    found = None
+    for part in sorted(parts, key=len, reverse=True):
+        docs = seg.docs_at(positions(seg, part))
+        found = docs if found is None else np.intersect1d(found, docs, assume_unique=True)
+        if not len(found):
+            return found
+    return np.array([d for d in found.tolist() if pattern.search(seg.text(d))], dtype=np.int64)
+
+
+def positions(seg, part):
+    """Every position in the segment's text where `part` (no whitespace) starts."""
+    if len(part) == 1:
+        return seg.starting_with(part)
+    keys = [np.uint64((ord(a) << CHAR_BITS) | ord(b)) for a, b in zip(part, part[1:])]
+    lists = [seg.bigram(key) for key in keys]
+    order = sorted(range(len(lists)), key=lambda i: len(lists[i]))
+    rarest = order[0]
+    found = lists[rarest].astype(np.int64) - rarest
+    for i in order[1:]:
+        if not len(found):
+            break
+        wanted = found + i
+        at = np.minimum(np.searchsorted(lists[i], wanted), len(lists[i]) - 1)
+        found = found[lists[i][at] == wanted]
+    return found
+
+
+def heading_docs(seg, pattern):
+    """Local document numbers of one segment whose heading path matches the pattern."""
+    hits = seg.headings_blob.matching(pattern)
+    if not len(hits):
+        return hits
+    matched = np.zeros(seg.headings_blob.count, dtype=bool)
+    matched[hits] = True
+    return np.flatnonzero(matched[seg.doc_heading])

@@ -1,0 +1,158 @@
+"""One index generation loaded for searching: the catalog, the segments' arrays, per-document codes.
+
+Loading maps each segment's side-car arrays (`indexer.arrays`) into memory and
+turns their segment-local codes into index-wide ones, so a document number
+(Whoosh's, across segments) indexes every per-document array directly. Nothing
+is built per paragraph in Python: at 10,000 notices the previous design spent
+25 s and 2 GB making an object for each of 483,000 paragraphs.
+
+Deleted documents (an update deletes a changed notice's paragraphs; Whoosh
+keeps their numbers until a merge) stay in the arrays and are never `live`.
+"""
+
+import json
+import os
+import threading
+from collections import OrderedDict
+from pathlib import Path
+
+import numpy as np
+from whoosh import index as whoosh_index
+
+from indexer import arrays, catalog, store
+from indexer.analysis import fold
+from indexer.schema import FACETS
+
+#: Facets whose value belongs to the paragraph; the others belong to its notice.
+PARAGRAPH_FACETS = ("category", "role")
+#: Whole notices kept parsed for showing hits (a document cache; results are never cached).
+NOTICE_CACHE = 256
+
+
+class Snapshot:
+    def __init__(self, gen):
+        self.gen = Path(gen)
+        self.catalog = catalog.read(self.gen / catalog.CATALOG)
+        self.by_id = {entry["id"]: i for i, entry in enumerate(self.catalog)}
+        self._notices_fd = os.open(self.gen / store.NOTICES, os.O_RDONLY)
+        self._cache = OrderedDict()
+        self._cache_lock = threading.Lock()
+        ix = whoosh_index.open_dir(str(self.gen / store.WHOOSH))
+        self.segments, self.offsets, live = [], [], []
+        offset = 0
+        for segment in ix._segments():
+            seg = arrays.SegmentArrays(arrays.segment_folder(self.gen, segment))
+            if seg.size != segment.doc_count_all():
+                raise arrays.ArraysError(f"arrays of segment {segment.segment_id()} do not fit it")
+            alive = np.ones(seg.size, dtype=bool)
+            alive[list(segment.deleted_docs())] = False
+            self.segments.append(seg)
+            self.offsets.append(offset)
+            live.append(alive)
+            offset += seg.size
+        self.size = offset
+        self._load_codes(live)
+        self._load_orders()
+
+    def close(self):
+        os.close(self._notices_fd)
+
+    # --- per-document and per-notice codes ---
+
+    def _load_codes(self, live):
+        segs = self.segments
+
+        def concat(parts, dtype=np.int32):
+            return np.concatenate(parts).astype(dtype) if parts else np.zeros(0, dtype)
+
+        # Notice: catalog index; -1 for a paragraph whose notice is not in the catalog (never live).
+        self.notice_of = concat([np.array([self.by_id.get(i, -1) for i in s.meta["notices"]] + [-1],
+                                          dtype=np.int32)[s.doc_notice] for s in segs])
+        self.n_of = concat([s.doc_n for s in segs])
+        self.live = concat(live, bool) & (self.notice_of >= 0)
+        self.live_count = int(self.live.sum())
+        self.facet_values, self.doc_codes, self.notice_codes = {}, {}, {}
+        for name, key in (("category", "categories"), ("role", "roles")):
+            values = sorted({v for s in segs for v in s.meta[key]})
+            index = {v: i for i, v in enumerate(values)}
+            self.facet_values[name] = values
+            field = "doc_" + name
+            self.doc_codes[name] = concat([np.array([index[v] for v in s.meta[key]] + [-1], dtype=np.int32)
+                                           [getattr(s, field)] for s in segs])
+        # Problem types: each paragraph has a combination of types; count combinations, then types.
+        combos = sorted({tuple(c) for s in segs for c in s.meta["types"]})
+        combo_index = {c: i for i, c in enumerate(combos)}
+        types = sorted({t for c in combos for t in c})
+        type_index = {t: i for i, t in enumerate(types)}
+        self.facet_values["problem_type"] = types
+        self.combo_of = concat([np.array([combo_index[tuple(c)] for c in s.meta["types"]] + [-1],
+                                         dtype=np.int32)[s.doc_types] for s in segs])
+        self.combo_types = np.zeros((max(1, len(combos)), max(1, len(types))), dtype=np.int64)
+        for c, combo in enumerate(combos):
+            for t in combo:
+                self.combo_types[c, type_index[t]] = 1
+        for name in (n for n, _, _ in FACETS if n not in PARAGRAPH_FACETS and n != "problem_type"):
+            raw = [_notice_value(name, e) for e in self.catalog]
+            values = sorted({v for v in raw if v})
+            index = {v: i for i, v in enumerate(values)}
+            self.facet_values[name] = values
+            self.notice_codes[name] = np.array([index.get(v, -1) for v in raw], dtype=np.int32)
+        self.notice_fields = {"title": arrays.Blob([fold(e["title"] or "") for e in self.catalog]),
+                              "issuer": arrays.Blob([fold(e["issuer"] or "") for e in self.catalog])}
+
+    def _load_orders(self):
+        """The fixed orders: notices by date, paragraphs by (notice id, n) for ties."""
+        notices = len(self.catalog)
+        by_date = sorted(range(notices), key=lambda i: (self.catalog[i]["date"] or "", self.catalog[i]["id"]))
+        self.date_rank = np.zeros(notices + 1, dtype=np.int64)
+        self.date_rank[by_date] = np.arange(notices)
+        by_id = sorted(range(notices), key=lambda i: self.catalog[i]["id"])
+        self.id_rank = np.zeros(notices + 1, dtype=np.int64)
+        self.id_rank[by_id] = np.arange(notices)
+        # Unique per document: notice (by id), then paragraph number.
+        self.tiebreak = self.id_rank[self.notice_of] * (1 << 20) + self.n_of
+        within = np.lexsort((self.tiebreak, self.date_rank[self.notice_of]))
+        self.oldest_rank = np.empty(self.size, dtype=np.int64)
+        self.oldest_rank[within] = np.arange(self.size)
+        newest = np.lexsort((self.tiebreak, -self.date_rank[self.notice_of]))
+        self.newest_rank = np.empty(self.size, dtype=np.int64)
+        self.newest_rank[newest] = np.arange(self.size)
+
+    # --- documents ---
+
+    def locate(self, docnum):
+        """(segment arrays, local document number) of an index-wide document number."""
+        i = int(np.searchsorted(self.offsets, docnum, side="right")) - 1
+        return self.segments[i], int(docnum) - self.offsets[i]
+
+    def notice_at(self, index):
+        """The whole notice (the parser's dict) at this catalog index, read from notices.jsonl."""
+        with self._cache_lock:
+            if index in self._cache:
+                self._cache.move_to_end(index)
+                return self._cache[index]
+        entry = self.catalog[index]
+        notice = json.loads(os.pread(self._notices_fd, entry["length"], entry["offset"]))
+        with self._cache_lock:
+            self._cache[index] = notice
+            while len(self._cache) > NOTICE_CACHE:
+                self._cache.popitem(last=False)
+        return notice
+
+    def notice(self, notice_id):
+        index = self.by_id.get(notice_id)
+        return None if index is None else self.notice_at(index)
+
+    def paragraph(self, docnum):
+        """(catalog entry, notice dict, paragraph dict) of a document."""
+        index = int(self.notice_of[docnum])
+        notice = self.notice_at(index)
+        return self.catalog[index], notice, notice["paragraphs"][int(self.n_of[docnum]) - 1]
+
+
+def _notice_value(name, entry):
+    if name == "notice":
+        return entry["id"]
+    if name == "year":
+        return str(entry["year"] or "")
+    return entry.get(name) or ""
