@@ -26,6 +26,7 @@ Nothing here is pickled: arrays load with ``allow_pickle=False`` and the rest is
 
 import json
 import os
+import re
 from pathlib import Path
 
 import numpy as np
@@ -39,8 +40,9 @@ DONE = "DONE"
 #: Bits of the second character in a bigram key: every code point fits in 21 bits.
 CHAR_BITS = 21
 FILES = ("doc_notice", "doc_n", "doc_heading", "doc_category", "doc_role", "doc_types",
-         "text_codes", "text_starts", "bigram_keys", "bigram_starts", "bigram_pos",
          "word_starts", "word_docs", "word_weights", "text_length")
+#: The positional bigram index of a list of strings, kept for paragraph texts and for heading paths.
+STRING_FILES = ("codes", "starts", "keys", "key_starts", "pos")
 
 
 class ArraysError(Exception):
@@ -91,7 +93,8 @@ def write(folder, reader, records):
         "doc_role": np.array([code(roles, d[5]) for d in docs], dtype=np.int32),
         "doc_types": np.array([types.setdefault(d[6], len(types)) for d in docs], dtype=np.int32),
     }
-    arrays.update(_bigrams([d[2] for d in docs]))
+    arrays.update(_bigrams("text", [d[2] for d in docs]))
+    arrays.update(_bigrams("headings", list(headings)))
     arrays.update(_postings(reader, "text", size))
     terms = arrays.pop("terms")
     for name, array in arrays.items():
@@ -103,7 +106,7 @@ def write(folder, reader, records):
     (folder / DONE).write_text("")
 
 
-def _bigrams(texts):
+def _bigrams(prefix, texts):
     """Code points of the texts (each followed by 0) and the positional bigram index over them."""
     joined = "".join(t + "\0" for t in texts)
     codes = np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32) if joined else np.zeros(0, np.uint32)
@@ -117,8 +120,9 @@ def _bigrams(texts):
     order = np.argsort(keys, kind="stable")  # stable: positions stay ascending within a bigram
     keys, positions = keys[order], positions[order]
     first = np.flatnonzero(np.concatenate(([True], keys[1:] != keys[:-1]))) if len(keys) else np.zeros(0, np.int64)
-    return {"text_codes": codes, "text_starts": starts, "bigram_keys": keys[first],
-            "bigram_starts": np.append(first, len(keys)).astype(np.int64), "bigram_pos": positions}
+    found = {"codes": codes, "starts": starts, "keys": keys[first],
+             "key_starts": np.append(first, len(keys)).astype(np.int64), "pos": positions}
+    return {f"{prefix}_{name}": array for name, array in found.items()}
 
 
 def _postings(reader, field, size):
@@ -172,37 +176,14 @@ class SegmentArrays:
             raise ArraysError(f"{folder} is missing or incomplete")
         self.meta = json.loads((folder / META).read_text(encoding="utf-8"))
         for name in FILES:
-            setattr(self, name, np.load(folder / f"{name}.npy", mmap_mode="r", allow_pickle=False))
+            setattr(self, name, _load(folder, name))
         self.size = self.meta["docs"]
-        if len(self.doc_notice) != self.size or len(self.text_starts) != self.size + 1:
+        self.text = Strings(folder, "text")
+        self.headings = Strings(folder, "headings")
+        if len(self.doc_notice) != self.size or self.text.count != self.size \
+                or self.headings.count != len(self.meta["headings"]):
             raise ArraysError(f"{folder} does not describe {self.size} documents")
         self.terms = {term: i for i, term in enumerate(self.meta["terms"])}
-        self.headings_blob = Blob(self.meta["headings"])
-
-    def bigram(self, key):
-        """Ascending positions where the bigram with this key starts."""
-        i = int(np.searchsorted(self.bigram_keys, key))
-        if i == len(self.bigram_keys) or self.bigram_keys[i] != key:
-            return self.bigram_pos[:0]
-        return self.bigram_pos[self.bigram_starts[i]:self.bigram_starts[i + 1]]
-
-    def starting_with(self, char):
-        """Positions (in no particular order) of every bigram whose first character is `char`."""
-        low = np.uint64(ord(char) << CHAR_BITS)
-        high = np.uint64((ord(char) + 1) << CHAR_BITS)
-        lo, hi = np.searchsorted(self.bigram_keys, [low, high])
-        return self.bigram_pos[self.bigram_starts[lo]:self.bigram_starts[hi]]
-
-    def docs_at(self, positions):
-        """The documents (ascending, distinct) holding these character positions."""
-        docs = np.searchsorted(self.text_starts, positions, side="right") - 1
-        mark = np.zeros(self.size, dtype=bool)
-        mark[docs] = True
-        return np.flatnonzero(mark)
-
-    def text(self, doc):
-        """The folded text of one document, as a str."""
-        return self.text_codes[self.text_starts[doc]:self.text_starts[doc + 1] - 1].tobytes().decode("utf-32-le")
 
     def word(self, word):
         """(documents, weights) of a jieba word in the `text` field, or None."""
@@ -213,18 +194,57 @@ class SegmentArrays:
         return self.word_docs[lo:hi], self.word_weights[lo:hi]
 
 
+class Strings:
+    """A list of folded strings as code points, with the positional index of their bigrams."""
+
+    def __init__(self, folder, prefix):
+        for name in STRING_FILES:
+            setattr(self, name, _load(folder, f"{prefix}_{name}"))
+        self.count = len(self.starts) - 1
+
+    def bigram(self, key):
+        """Ascending positions where the bigram with this key starts."""
+        i = int(np.searchsorted(self.keys, key))
+        if i == len(self.keys) or self.keys[i] != key:
+            return self.pos[:0]
+        return self.pos[self.key_starts[i]:self.key_starts[i + 1]]
+
+    def starting_with(self, char):
+        """Positions (in no particular order) of every bigram whose first character is `char`."""
+        low = np.uint64(ord(char) << CHAR_BITS)
+        high = np.uint64((ord(char) + 1) << CHAR_BITS)
+        lo, hi = np.searchsorted(self.keys, [low, high])
+        return self.pos[self.key_starts[lo]:self.key_starts[hi]]
+
+    def holding(self, positions):
+        """The strings (ascending, distinct) holding these character positions."""
+        found = np.searchsorted(self.starts, positions, side="right") - 1
+        mark = np.zeros(self.count, dtype=bool)
+        mark[found] = True
+        return np.flatnonzero(mark)
+
+    def string(self, i):
+        return self.codes[self.starts[i]:self.starts[i + 1] - 1].tobytes().decode("utf-32-le")
+
+
+def _load(folder, name):
+    return np.load(Path(folder) / f"{name}.npy", mmap_mode="r", allow_pickle=False)
+
+
 class Blob:
     """Short strings joined by NUL, for one regex scan over all of them (headings, titles, units)."""
 
     def __init__(self, values):
         self.text = "\0".join(values)
+        self.count = len(values)
         lengths = np.fromiter((len(v) + 1 for v in values), dtype=np.int64, count=len(values))
         self.starts = np.concatenate(([0], np.cumsum(lengths)[:-1])) if len(values) else np.zeros(0, np.int64)
-        self.count = len(values)
 
     def matching(self, pattern):
         """Indexes of the strings the compiled `pattern` matches, ascending and distinct."""
-        positions = np.fromiter((m.start() for m in pattern.finditer(self.text)), dtype=np.int64)
+        # Consuming the rest of the string after a match visits each matching string once.
+        whole = re.compile(f"(?:{pattern.pattern})[^\0]*")
+        positions = np.fromiter((m.start() for m in whole.finditer(self.text)), dtype=np.int64)
         if not len(positions):
             return positions
         return np.unique(np.searchsorted(self.starts, positions, side="right") - 1)

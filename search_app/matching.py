@@ -11,8 +11,10 @@ only whitespace between them. Each field is searched its own way:
   no verification pass. One character is every bigram that starts with it.
   Parts separated by whitespace are found one by one and the few paragraphs
   holding all of them are checked with the same pattern the highlighter uses;
-* headings, titles and units are short and repeat: their distinct strings are
-  scanned with that pattern, and the hits spread to the paragraphs.
+* heading paths repeat on every paragraph under them: each segment indexes its
+  distinct paths the same way, and a matching path marks its paragraphs;
+* titles and units belong to notices: their strings are scanned with the
+  pattern, and a matching notice marks its paragraphs.
 """
 
 import re
@@ -39,10 +41,10 @@ def term_mask(snap, term):
     for name in term.fields:
         if name == "text":
             for seg, offset in zip(snap.segments, snap.offsets):
-                mask[offset + text_docs(seg, parts, pattern)] = True
+                mask[offset + strings_matching(seg.text, parts, pattern)] = True
         elif name == "headings":
             for seg, offset in zip(snap.segments, snap.offsets):
-                mask[offset + heading_docs(seg, pattern)] = True
+                mask[offset + heading_docs(seg, parts, pattern)] = True
         else:
             notices = np.zeros(len(snap.catalog) + 1, dtype=bool)
             notices[snap.notice_fields[name].matching(pattern)] = True
@@ -50,25 +52,25 @@ def term_mask(snap, term):
     return mask & snap.live
 
 
-def text_docs(seg, parts, pattern):
-    """Local document numbers (ascending) of one segment whose text matches the term."""
+def strings_matching(strings, parts, pattern):
+    """Indexes (ascending) of the `arrays.Strings` that hold the term's parts, in order."""
     if len(parts) == 1:
-        return seg.docs_at(positions(seg, parts[0]))
+        return strings.holding(positions(strings, parts[0]))
     found = None
     for part in sorted(parts, key=len, reverse=True):
-        docs = seg.docs_at(positions(seg, part))
-        found = docs if found is None else np.intersect1d(found, docs, assume_unique=True)
+        held = strings.holding(positions(strings, part))
+        found = held if found is None else np.intersect1d(found, held, assume_unique=True)
         if not len(found):
             return found
-    return np.array([d for d in found.tolist() if pattern.search(seg.text(d))], dtype=np.int64)
+    return np.array([i for i in found.tolist() if pattern.search(strings.string(i))], dtype=np.int64)
 
 
-def positions(seg, part):
-    """Every position in the segment's text where `part` (no whitespace) starts."""
+def positions(strings, part):
+    """Every position in the strings' code points where `part` (no whitespace) starts."""
     if len(part) == 1:
-        return seg.starting_with(part)
+        return strings.starting_with(part)
     keys = [np.uint64((ord(a) << CHAR_BITS) | ord(b)) for a, b in zip(part, part[1:])]
-    lists = [seg.bigram(key) for key in keys]
+    lists = [strings.bigram(key) for key in keys]
     order = sorted(range(len(lists)), key=lambda i: len(lists[i]))
     rarest = order[0]
     found = lists[rarest].astype(np.int64) - rarest
@@ -81,11 +83,11 @@ def positions(seg, part):
     return found
 
 
-def heading_docs(seg, pattern):
-    """Local document numbers of one segment whose heading path matches the pattern."""
-    hits = seg.headings_blob.matching(pattern)
+def heading_docs(seg, parts, pattern):
+    """Local document numbers of one segment whose heading path holds the term."""
+    hits = strings_matching(seg.headings, parts, pattern)
     if not len(hits):
         return hits
-    matched = np.zeros(seg.headings_blob.count, dtype=bool)
+    matched = np.zeros(seg.headings.count, dtype=bool)
     matched[hits] = True
     return np.flatnonzero(matched[seg.doc_heading])

@@ -74,7 +74,7 @@ class Ranker:
                     docs, weights = postings
                     norm = K1 * (1 - B + B * seg.text_length[docs] / self.avg_length)
                     scores[offset + docs] += (idf * weights * (K1 + 1) / (weights + norm)).astype(np.float32)
-                headed = heading_docs(seg, pattern)
+                headed = heading_docs(seg, [word], pattern)
                 if len(headed):
                     scores[offset + headed] += np.float32(FIELD_BOOSTS["headings"] * idf)
             titled = snap.notice_fields["title"].matching(pattern)

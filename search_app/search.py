@@ -177,10 +177,10 @@ class Engine:
         """The catalog entry of every indexed notice: id, source, title, unit, dates, region, level."""
         return list(self.snapshot().catalog)
 
-    def facet_label(self, name, value):
+    def facet_label(self, name, value, snap=None):
         """How a facet value reads to a person: a notice by its title, a level as 县级."""
         if name == "notice":
-            snap = self.snapshot()
+            snap = snap or self.snapshot()
             index = snap.by_id.get(value)
             return display_title(snap.catalog[index]) if index is not None else value
         if name == "level":
@@ -277,11 +277,12 @@ class Engine:
             # Only the values that can make the top FACET_LIMIT become objects (ties included).
             kth = np.partition(counts[listed], len(listed) - FACET_LIMIT)[len(listed) - FACET_LIMIT]
             listed = listed[counts[listed] >= kth]
-        entries = [FacetValue(values[i], self.facet_label(name, values[i]), int(counts[i]), values[i] in selected)
+        entries = [FacetValue(values[i], self.facet_label(name, values[i], snap), int(counts[i]),
+                              values[i] in selected)
                    for i in listed.tolist()]
         shown = {e.value for e in entries}
         # Selected values stay visible even at zero so they can be removed.
-        entries += [FacetValue(v, self.facet_label(name, v),
+        entries += [FacetValue(v, self.facet_label(name, v, snap),
                                int(counts[values.index(v)]) if v in values else 0, True)
                     for v in selected if v not in shown]
         entries.sort(key=lambda e: (not e.selected, -e.count, _facet_sort_key(name, e.value)))
