@@ -99,8 +99,21 @@ def _converter():
     return opencc.OpenCC("t2s")
 
 
-_fold_table = {}  # ord(char) -> folded char, filled as new characters are met
-_fold_lock = threading.Lock()
+class _FoldTable(dict):
+    """ord(char) -> folded char, filled by `str.translate` itself as new characters are met.
+
+    `translate` looks each character up with __getitem__, so a missing one
+    reaches __missing__: no separate pass over the text to find new characters
+    (that pass cost as much as the translation). Filling is idempotent, so
+    threads racing on a new character store the same value.
+    """
+
+    def __missing__(self, code):
+        folded = self[code] = _fold_char(chr(code))
+        return folded
+
+
+_fold_table = _FoldTable()
 
 
 def _fold_char(char):
@@ -122,11 +135,6 @@ def fold(text):
     Characters are converted one by one (cached in a translate table), so the
     result aligns character for character with the input.
     """
-    missing = [c for c in set(text) if ord(c) not in _fold_table]
-    if missing:
-        with _fold_lock:
-            for char in missing:
-                _fold_table[ord(char)] = _fold_char(char)
     return text.translate(_fold_table)
 
 

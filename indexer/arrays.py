@@ -26,7 +26,6 @@ Nothing here is pickled: arrays load with ``allow_pickle=False`` and the rest is
 
 import json
 import os
-import re
 from pathlib import Path
 
 import numpy as np
@@ -36,11 +35,13 @@ from .schema import HEADING_SEPARATOR
 
 FOLDER = "arrays"
 META = "meta.json"
+#: Each paragraph's text and headings as written, one JSON array after another, for showing hits.
+DISPLAY = "display.bin"
 DONE = "DONE"
 #: Bits of the second character in a bigram key: every code point fits in 21 bits.
 CHAR_BITS = 21
 FILES = ("doc_notice", "doc_n", "doc_heading", "doc_category", "doc_role", "doc_types",
-         "word_starts", "word_docs", "word_weights", "text_length")
+         "word_starts", "word_docs", "word_weights", "text_length", "display_starts")
 #: The positional bigram index of a list of strings, kept for paragraph texts and for heading paths.
 STRING_FILES = ("codes", "starts", "keys", "key_starts", "pos")
 
@@ -50,12 +51,12 @@ class ArraysError(Exception):
 
 
 def record(notice, paragraph):
-    """What the arrays keep of one paragraph: (notice id, n, folded text, folded heading path, category, role, types)."""
+    """What the arrays keep of one paragraph: (notice id, n, text, headings, category, role, problem types)."""
     get = (lambda obj, key: obj.get(key)) if isinstance(paragraph, dict) else getattr
     notice_id = notice["id"] if isinstance(notice, dict) else notice.id
-    return (notice_id, get(paragraph, "n"), fold(get(paragraph, "text")),
-            fold(HEADING_SEPARATOR.join(get(paragraph, "headings") or [])), get(paragraph, "category") or "",
-            get(paragraph, "role") or "", tuple(get(paragraph, "problem_types") or ()))
+    return (notice_id, get(paragraph, "n"), get(paragraph, "text"), tuple(get(paragraph, "headings") or ()),
+            get(paragraph, "category") or "", get(paragraph, "role") or "",
+            tuple(get(paragraph, "problem_types") or ()))
 
 
 def doc_key(notice_id, n):
@@ -85,15 +86,21 @@ def write(folder, reader, records):
     def code(table, value):
         return table.setdefault(value, len(table) - (1 if "" in table else 0))
 
+    # One translate over everything: folding keeps lengths, so the pieces split back apart.
+    texts = _split(fold("\0".join(d[2] for d in docs)), size)
+    paths = _split(fold("\0".join(HEADING_SEPARATOR.join(d[3]) for d in docs)), size)
+    display = [json.dumps([d[2], d[3]], ensure_ascii=False).encode("utf-8") for d in docs]
     arrays = {
         "doc_notice": np.array([notices.setdefault(d[0], len(notices)) for d in docs], dtype=np.int32),
         "doc_n": np.array([d[1] for d in docs], dtype=np.int32),
-        "doc_heading": np.array([headings.setdefault(d[3], len(headings)) for d in docs], dtype=np.int32),
+        "doc_heading": np.array([headings.setdefault(path, len(headings)) for path in paths], dtype=np.int32),
         "doc_category": np.array([code(categories, d[4]) for d in docs], dtype=np.int32),
         "doc_role": np.array([code(roles, d[5]) for d in docs], dtype=np.int32),
         "doc_types": np.array([types.setdefault(d[6], len(types)) for d in docs], dtype=np.int32),
     }
-    arrays.update(_bigrams("text", [d[2] for d in docs]))
+    arrays["display_starts"] = np.concatenate(([0], np.cumsum([len(b) for b in display]))).astype(np.int64)
+    (folder / DISPLAY).write_bytes(b"".join(display))
+    arrays.update(_bigrams("text", texts))
     arrays.update(_bigrams("headings", list(headings)))
     arrays.update(_postings(reader, "text", size))
     terms = arrays.pop("terms")
@@ -104,6 +111,10 @@ def write(folder, reader, records):
             "types": [list(t) for t in types], "terms": terms}
     (folder / META).write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
     (folder / DONE).write_text("")
+
+
+def _split(joined, count):
+    return joined.split("\0") if count else []
 
 
 def _bigrams(prefix, texts):
@@ -184,6 +195,33 @@ class SegmentArrays:
                 or self.headings.count != len(self.meta["headings"]):
             raise ArraysError(f"{folder} does not describe {self.size} documents")
         self.terms = {term: i for i, term in enumerate(self.meta["terms"])}
+        self._display_path = folder / DISPLAY
+        with open(self._display_path, "rb") as data:
+            self._display_size = os.fstat(data.fileno()).st_size
+        if self._display_size != int(self.display_starts[-1]):
+            raise ArraysError(f"{folder / DISPLAY} is not as long as its index says")
+        # Heading path -> its documents (CSR), so a matching path costs its own paragraphs only.
+        self.heading_order = np.argsort(np.asarray(self.doc_heading), kind="stable").astype(np.int32)
+        self.heading_starts = np.searchsorted(np.asarray(self.doc_heading)[self.heading_order],
+                                              np.arange(self.headings.count + 1)).astype(np.int64)
+
+    def display(self, doc):
+        """(text, headings) of one document as written in the notice."""
+        start, end = int(self.display_starts[doc]), int(self.display_starts[doc + 1])
+        with open(self._display_path, "rb") as data:
+            text, headings = json.loads(os.pread(data.fileno(), end - start, start))
+        return text, headings
+
+    def docs_under(self, headings):
+        """Ascending documents whose heading path is one of `headings` (path indexes)."""
+        headings = np.asarray(headings, dtype=np.int64)
+        lo, counts = self.heading_starts[headings], self.heading_starts[headings + 1] - self.heading_starts[headings]
+        if not counts.sum():
+            return np.zeros(0, dtype=np.int64)
+        # The k-th index of the whole is lo[j] + (k - first[j]) for the range j it falls in.
+        first = np.cumsum(counts) - counts
+        indexes = np.arange(int(counts.sum())) - np.repeat(first - lo, counts)
+        return np.sort(self.heading_order[indexes])
 
     def word(self, word):
         """(documents, weights) of a jieba word in the `text` field, or None."""
@@ -201,6 +239,15 @@ class Strings:
         for name in STRING_FILES:
             setattr(self, name, _load(folder, f"{prefix}_{name}"))
         self.count = len(self.starts) - 1
+
+    @classmethod
+    def build(cls, texts):
+        """The same index built in memory, for a few short strings (notice titles and units)."""
+        strings = cls.__new__(cls)
+        for name, array in _bigrams("x", texts).items():
+            setattr(strings, name[2:], array)
+        strings.count = len(texts)
+        return strings
 
     def bigram(self, key):
         """Ascending positions where the bigram with this key starts."""
@@ -229,25 +276,6 @@ class Strings:
 
 def _load(folder, name):
     return np.load(Path(folder) / f"{name}.npy", mmap_mode="r", allow_pickle=False)
-
-
-class Blob:
-    """Short strings joined by NUL, for one regex scan over all of them (headings, titles, units)."""
-
-    def __init__(self, values):
-        self.text = "\0".join(values)
-        self.count = len(values)
-        lengths = np.fromiter((len(v) + 1 for v in values), dtype=np.int64, count=len(values))
-        self.starts = np.concatenate(([0], np.cumsum(lengths)[:-1])) if len(values) else np.zeros(0, np.int64)
-
-    def matching(self, pattern):
-        """Indexes of the strings the compiled `pattern` matches, ascending and distinct."""
-        # Consuming the rest of the string after a match visits each matching string once.
-        whole = re.compile(f"(?:{pattern.pattern})[^\0]*")
-        positions = np.fromiter((m.start() for m in whole.finditer(self.text)), dtype=np.int64)
-        if not len(positions):
-            return positions
-        return np.unique(np.searchsorted(self.starts, positions, side="right") - 1)
 
 
 def link_or_copy(source, target):

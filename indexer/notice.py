@@ -6,7 +6,7 @@ it. The parser (`indexer.parsing`) fills it; the index (`indexer.build`) flatten
 its paragraphs into documents; the web app reads it back for the notice page.
 """
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, is_dataclass
 from typing import Optional
 
 #: The section categories (巡察领域) a heading and its paragraphs may carry.
@@ -99,7 +99,8 @@ class Notice:
     paragraphs: list = field(default_factory=list)  # [Paragraph]
 
     def to_dict(self):
-        return asdict(self)
+        # dataclasses.asdict deep-copies every value and took a tenth of a rebuild's time.
+        return _plain(self)
 
     @classmethod
     def from_dict(cls, data):
@@ -119,3 +120,12 @@ class Notice:
             if date:
                 return int(date[:4])
         return None
+
+
+def _plain(value):
+    """A dataclass tree as dicts and lists, in field order (what dataclasses.asdict gives)."""
+    if is_dataclass(value):
+        return {key: _plain(item) for key, item in vars(value).items()}
+    if isinstance(value, list):
+        return [_plain(item) for item in value]
+    return value

@@ -54,39 +54,21 @@ class JiebaTEXT(TEXT):
     Whoosh's generic path builds a Token per word and runs it through the
     analyzer chain and the format's counting loop: that bookkeeping cost more
     than jieba itself in a profile of a rebuild. `index` computes the same
-    (word, frequency, weight) postings from `analysis.word_counts`, and the
-    analyzer stays in the schema for query parsing and any other Whoosh use.
-
-    With `repeated`, the postings of recent values are reused: a title or
-    heading path repeats on every paragraph under it.
+    (word, frequency, weight) postings from `analysis.word_counts` (a test holds
+    the two equal), and the analyzer stays in the schema for query parsing and
+    any other use of the index through Whoosh.
     """
 
-    RECENT = 256
-
-    def __init__(self, subwords=True, repeated=False, **kwargs):
+    def __init__(self, subwords=True, **kwargs):
         super().__init__(analyzer=ChineseAnalyzer(subwords=subwords), **kwargs)
         self.subwords = subwords
-        self.repeated = repeated
 
     def index(self, value, **kwargs):
         if kwargs:
             return super().index(value, **kwargs)
-        if not self.repeated:
-            return self._postings(value)
-        recent = self.__dict__.setdefault("_recent", {})
-        if value not in recent:
-            if len(recent) >= self.RECENT:
-                recent.clear()
-            recent[value] = list(self._postings(value))
-        return iter(recent[value])
-
-    def _postings(self, value):
         boost = self.format.field_boost
         return [(word.encode("utf-8"), freq, weight * boost, pack_uint(freq))
                 for word, (freq, weight) in word_counts(value, self.subwords).items()]
-
-    def __getstate__(self):
-        return {key: value for key, value in self.__dict__.items() if key != "_recent"}
 
 
 def make_schema():
@@ -101,9 +83,9 @@ def make_schema():
         doc_key=COLUMN(VarBytesColumn()),  # b"<notice id>:<n>": lines the side-car arrays up with docnums
         notice=ID(),  # an update deletes a notice's paragraphs by this term
         text=JiebaTEXT(phrase=False),
-        # Headings repeat on every paragraph under them: inner words would cost
-        # more postings than they add.
-        headings=JiebaTEXT(subwords=False, repeated=True, phrase=False, field_boost=FIELD_BOOSTS["headings"]),
+        # The section: its category is indexed here; the heading path itself lives in the
+        # side-car arrays, where it is matched and boosted (as Whoosh postings it repeated
+        # on every paragraph and cost a third of the build).
         category=ID(),
         role=ID(),
         problem_type=KEYWORD(commas=True),
@@ -117,7 +99,6 @@ def paragraph_documents(notice):
             doc_key=f"{notice.id}:{paragraph.n}".encode(),
             notice=notice.id,
             text=paragraph.text,
-            headings=HEADING_SEPARATOR.join(paragraph.headings),
             category=paragraph.category or "",
             role=paragraph.role or "",
             problem_type=",".join(paragraph.problem_types),

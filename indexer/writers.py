@@ -39,7 +39,7 @@ from .schema import LeanCodec, paragraph_documents
 FILES_PER_WORKER = 60
 #: Whoosh's in-memory posting pool per writer before it spills sorted runs to disk
 #: (at 10,000 notices a smaller pool spilled and merged runs for a good part of the build).
-LIMITMB = 1024
+LIMITMB = 4096
 #: Files between two garbage collections in a writer (see `fill`).
 GC_EVERY = 50
 

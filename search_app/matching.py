@@ -13,8 +13,8 @@ only whitespace between them. Each field is searched its own way:
   holding all of them are checked with the same pattern the highlighter uses;
 * heading paths repeat on every paragraph under them: each segment indexes its
   distinct paths the same way, and a matching path marks its paragraphs;
-* titles and units belong to notices: their strings are scanned with the
-  pattern, and a matching notice marks its paragraphs.
+* titles and units belong to notices: the same index over them is built when
+  the index is opened, and a matching notice marks its paragraphs.
 """
 
 import re
@@ -47,7 +47,7 @@ def term_mask(snap, term):
                 mask[offset + heading_docs(seg, parts, pattern)] = True
         else:
             notices = np.zeros(len(snap.catalog) + 1, dtype=bool)
-            notices[snap.notice_fields[name].matching(pattern)] = True
+            notices[strings_matching(snap.notice_fields[name], parts, pattern)] = True
             mask |= notices[snap.notice_of]
     return mask & snap.live
 
@@ -85,9 +85,4 @@ def positions(strings, part):
 
 def heading_docs(seg, parts, pattern):
     """Local document numbers of one segment whose heading path holds the term."""
-    hits = strings_matching(seg.headings, parts, pattern)
-    if not len(hits):
-        return hits
-    matched = np.zeros(seg.headings.count, dtype=bool)
-    matched[hits] = True
-    return np.flatnonzero(matched[seg.doc_heading])
+    return seg.docs_under(strings_matching(seg.headings, parts, pattern))

