@@ -195,10 +195,8 @@ class SegmentArrays:
                 or self.headings.count != len(self.meta["headings"]):
             raise ArraysError(f"{folder} does not describe {self.size} documents")
         self.terms = {term: i for i, term in enumerate(self.meta["terms"])}
-        self._display_path = folder / DISPLAY
-        with open(self._display_path, "rb") as data:
-            self._display_size = os.fstat(data.fileno()).st_size
-        if self._display_size != int(self.display_starts[-1]):
+        self._display = open(folder / DISPLAY, "rb")  # closed with this object
+        if os.fstat(self._display.fileno()).st_size != int(self.display_starts[-1]):
             raise ArraysError(f"{folder / DISPLAY} is not as long as its index says")
         # Heading path -> its documents (CSR), so a matching path costs its own paragraphs only.
         self.heading_order = np.argsort(np.asarray(self.doc_heading), kind="stable").astype(np.int32)
@@ -208,12 +206,11 @@ class SegmentArrays:
     def display(self, doc):
         """(text, headings) of one document as written in the notice."""
         start, end = int(self.display_starts[doc]), int(self.display_starts[doc + 1])
-        with open(self._display_path, "rb") as data:
-            text, headings = json.loads(os.pread(data.fileno(), end - start, start))
+        text, headings = json.loads(os.pread(self._display.fileno(), end - start, start))
         return text, headings
 
     def docs_under(self, headings):
-        """Ascending documents whose heading path is one of `headings` (path indexes)."""
+        """Documents (in no particular order) whose heading path is one of the distinct `headings`."""
         headings = np.asarray(headings, dtype=np.int64)
         lo, counts = self.heading_starts[headings], self.heading_starts[headings + 1] - self.heading_starts[headings]
         if not counts.sum():
@@ -221,7 +218,7 @@ class SegmentArrays:
         # The k-th index of the whole is lo[j] + (k - first[j]) for the range j it falls in.
         first = np.cumsum(counts) - counts
         indexes = np.arange(int(counts.sum())) - np.repeat(first - lo, counts)
-        return np.sort(self.heading_order[indexes])
+        return self.heading_order[indexes]
 
     def word(self, word):
         """(documents, weights) of a jieba word in the `text` field, or None."""

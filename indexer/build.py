@@ -152,7 +152,7 @@ def index_version():
     rebuilds, and `rebuild --if-stale` rebuilds.
     """
     package = Path(__file__).resolve().parent
-    paths = [package / "notice.py", package / "analysis.py", package / "schema.py",
+    paths = [package / "notice.py", package / "analysis.py", package / "schema.py", package / "arrays.py",
              *sorted((package / "parsing").rglob("*.py")),
              *sorted(p for p in (settings.PROJECT_ROOT / "data").glob("*") if p.is_file() and p.suffix != ".md"),
              settings.get("USER_DICT"), settings.get("TAXONOMY")]

@@ -18,6 +18,7 @@ only whitespace between them. Each field is searched its own way:
 """
 
 import re
+from functools import lru_cache
 
 import numpy as np
 
@@ -25,14 +26,18 @@ from indexer.analysis import fold
 from indexer.arrays import CHAR_BITS
 
 
+@lru_cache(maxsize=4096)
 def term_pattern(text):
     """The compiled pattern of a term over folded text: its parts with any whitespace between them."""
     parts = fold(text).split()
     return re.compile(r"\s*".join(re.escape(p) for p in parts))
 
 
-def term_mask(snap, term):
-    """Boolean mask over document numbers: the live documents whose fields hold the term."""
+def term_mask(snap, term, memo=None):
+    """Boolean mask over document numbers: the live documents whose fields hold the term.
+
+    `memo` (a dict, one per query) keeps heading matches for ranking to reuse.
+    """
     parts = fold(term.text).split()
     if not parts:
         return snap.live.copy()
@@ -41,24 +46,24 @@ def term_mask(snap, term):
     for name in term.fields:
         if name == "text":
             for seg, offset in zip(snap.segments, snap.offsets):
-                mask[offset + strings_matching(seg.text, parts, pattern)] = True
+                mask[offset:offset + seg.size][string_hits(seg.text, parts, pattern)] = True
         elif name == "headings":
-            for seg, offset in zip(snap.segments, snap.offsets):
-                mask[offset + heading_docs(seg, parts, pattern)] = True
+            for i, (seg, offset) in enumerate(zip(snap.segments, snap.offsets)):
+                mask[offset:offset + seg.size][heading_docs(seg, parts, pattern, memo, i)] = True
         else:
             notices = np.zeros(len(snap.catalog) + 1, dtype=bool)
-            notices[strings_matching(snap.notice_fields[name], parts, pattern)] = True
+            notices[string_hits(snap.notice_fields[name], parts, pattern)] = True
             mask |= notices[snap.notice_of]
     return mask & snap.live
 
 
-def strings_matching(strings, parts, pattern):
-    """Indexes (ascending) of the `arrays.Strings` that hold the term's parts, in order."""
+def string_hits(strings, parts, pattern):
+    """Indexes of the `arrays.Strings` that hold the term's parts in order (any order, maybe repeated)."""
     if len(parts) == 1:
-        return strings.holding(positions(strings, parts[0]))
+        return np.searchsorted(strings.starts, positions(strings, parts[0]), side="right") - 1
     found = None
     for part in sorted(parts, key=len, reverse=True):
-        held = strings.holding(positions(strings, part))
+        held = np.unique(np.searchsorted(strings.starts, positions(strings, part), side="right") - 1)
         found = held if found is None else np.intersect1d(found, held, assume_unique=True)
         if not len(found):
             return found
@@ -83,6 +88,17 @@ def positions(strings, part):
     return found
 
 
-def heading_docs(seg, parts, pattern):
-    """Local document numbers of one segment whose heading path holds the term."""
-    return seg.docs_under(strings_matching(seg.headings, parts, pattern))
+def heading_docs(seg, parts, pattern, memo=None, segment_index=0):
+    """Local document numbers (distinct, in no order) of one segment whose heading path holds the term."""
+    key = ("headings", segment_index, tuple(parts))
+    if memo is not None and key in memo:
+        return memo[key]
+    hits = string_hits(seg.headings, parts, pattern)
+    if len(hits):
+        distinct = np.zeros(seg.headings.count, dtype=bool)
+        distinct[hits] = True
+        hits = np.flatnonzero(distinct)
+    docs = seg.docs_under(hits)
+    if memo is not None:
+        memo[key] = docs
+    return docs

@@ -22,7 +22,7 @@ import numpy as np
 from indexer.analysis import words
 from indexer.schema import FIELD_BOOSTS
 
-from .matching import heading_docs, strings_matching, term_pattern
+from .matching import heading_docs, string_hits, term_pattern
 
 B, K1 = 0.75, 1.2
 #: Ranking uses at most this many distinct words of a query (matching uses all of it).
@@ -61,23 +61,26 @@ class Ranker:
             chosen = [min(distinct, key=frequency.get)]
         return {t: frequency[t] for t in chosen}
 
-    def scores(self, terms):
-        """Score of every document number (float32); 0 where no scored word appears."""
+    def scores(self, terms, memo=None):
+        """Score of every document number (float32); 0 where no scored word appears.
+
+        `memo` holds what matching already found for this query (heading matches).
+        """
         snap = self.snap
         scores = np.zeros(snap.size, dtype=np.float32)
         for word, frequency in self.scored_words(terms).items():
             idf = self.idf(frequency)
             pattern = term_pattern(word)
-            for seg, offset in zip(snap.segments, snap.offsets):
+            for i, (seg, offset) in enumerate(zip(snap.segments, snap.offsets)):
                 postings = seg.word(word)
                 if postings is not None:
                     docs, weights = postings
                     norm = np.float32(K1 * (1 - B)) + np.float32(K1 * B / self.avg_length) * seg.text_length[docs]
                     scores[offset + docs] += np.float32(idf * (K1 + 1)) * weights / (weights + norm)
-                headed = heading_docs(seg, [word], pattern)
+                headed = heading_docs(seg, [word], pattern, memo, i)
                 if len(headed):
                     scores[offset + headed] += np.float32(FIELD_BOOSTS["headings"] * idf)
-            titled = strings_matching(snap.notice_fields["title"], [word], pattern)
+            titled = string_hits(snap.notice_fields["title"], [word], pattern)
             if len(titled):
                 boost = np.zeros(len(snap.catalog) + 1, dtype=np.float32)
                 boost[titled] = FIELD_BOOSTS["title"] * idf

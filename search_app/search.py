@@ -182,7 +182,7 @@ class Engine:
         if name == "notice":
             snap = snap or self.snapshot()
             index = snap.by_id.get(value)
-            return display_title(snap.catalog[index]) if index is not None else value
+            return snap.titles[index] if index is not None else value
         if name == "level":
             return LEVEL_LABELS.get(value, value)
         return value
@@ -230,11 +230,11 @@ class Engine:
         query = parse(request.q)
         if len(query.positive_terms()) + len(query.excluded) > self.config["MAX_QUERY_TERMS"]:
             raise QueryError(f"查询词过多：最多 {self.config['MAX_QUERY_TERMS']} 个词、短语或排除词。")
-        masks = {}  # a term repeated in one query is searched once
+        masks, memo = {}, {}  # a term repeated in one query is searched once
 
         def mask_of(term):
             if term not in masks:
-                masks[term] = term_mask(snap, term)
+                masks[term] = term_mask(snap, term, memo)
             return masks[term]
 
         base = snap.live.copy()
@@ -252,7 +252,7 @@ class Engine:
             docs = docs[_selected(snap, name, values, docs)]
         by_relevance = request.sort == "relevance" and not query.empty
         # Scores only order results; a date sort does not pay for them.
-        scores = ranker.scores(query.positive_terms()) if by_relevance else np.zeros(snap.size, np.float32)
+        scores = ranker.scores(query.positive_terms(), memo) if by_relevance else np.zeros(snap.size, np.float32)
         rank = snap.oldest_rank if request.sort == "oldest" else snap.newest_rank
         return _Match(snap, ranker, query, base, selections, docs, scores, by_relevance, rank)
 
@@ -294,7 +294,7 @@ class Engine:
         entry, text, headings, category, role, problem_types = snap.paragraph(docnum)
         terms = query.positive_terms()
         return Hit(
-            notice_id=entry["id"], n=int(snap.n_of[docnum]), title=display_title(entry),
+            notice_id=entry["id"], n=int(snap.n_of[docnum]), title=snap.titles[int(snap.notice_of[docnum])],
             issuer=entry["issuer"] or "", published=entry["published"] or "",
             text=text, highlight=highlight(text, terms),
             headings=list(headings), category=category, role=role, problem_types=problem_types,
@@ -352,19 +352,6 @@ def _selected(snap, name, values, docs):
         has = snap.combo_types[:, wanted].any(axis=1)
         return has[snap.combo_of[docs]]
     return np.isin(snap.notice_codes[name][snap.notice_of[docs]], wanted)
-
-
-def display_title(notice):
-    """The notice's title, or for a notice printed without one, a title built from its unit.
-
-    `notice` is a Notice or the parser's dict of one.
-    """
-    get = notice.get if isinstance(notice, dict) else lambda key: getattr(notice, key)
-    if get("title"):
-        return get("title")
-    if get("issuer"):
-        return f"{get('issuer')}巡察整改情况（原文无标题）"
-    return get("source")
 
 
 def _facet_sort_key(name, value):

@@ -23,6 +23,8 @@ from indexer import arrays, catalog, store
 from indexer.analysis import fold
 from indexer.schema import FACETS
 
+from .titles import display_title
+
 #: Facets whose value belongs to the paragraph; the others belong to its notice.
 PARAGRAPH_FACETS = ("category", "role")
 #: Whole notices kept parsed for showing hits (a document cache; results are never cached).
@@ -34,6 +36,7 @@ class Snapshot:
         self.gen = Path(gen)
         self.catalog = catalog.read(self.gen / catalog.CATALOG)
         self.by_id = {entry["id"]: i for i, entry in enumerate(self.catalog)}
+        self.titles = [display_title(entry) for entry in self.catalog]
         self._notices_fd = os.open(self.gen / store.NOTICES, os.O_RDONLY)
         self._cache = OrderedDict()
         self._cache_lock = threading.Lock()

@@ -10,7 +10,8 @@ from .outline import Section, blocks, outline
 from .query import parse
 from .requests import engine, search_request, search_url, state_args
 from .results import page_links, result_dict
-from .search import LEVEL_LABELS, SORTS, QueryError, display_title, highlight
+from .search import LEVEL_LABELS, SORTS, QueryError, highlight
+from .titles import display_title
 from .sources import read_original
 
 bp = Blueprint("views", __name__)
