@@ -36,15 +36,21 @@ class Ranker:
 
     def __init__(self, snap):
         self.snap = snap
-        total = sum(float(np.asarray(seg.text_length, dtype=np.float64).sum()) for seg in snap.segments)
-        self.avg_length = (total / snap.size) if snap.size else 1.0
+        # Statistics of live paragraphs only, so an updated index ranks exactly as a rebuilt one.
+        self.complete = [bool(snap.live[offset:offset + seg.size].all())
+                         for seg, offset in zip(snap.segments, snap.offsets)]
+        total = sum(float(np.asarray(seg.text_length, dtype=np.float64)[snap.live[offset:offset + seg.size]].sum())
+                    for seg, offset in zip(snap.segments, snap.offsets))
+        self.avg_length = (total / snap.live_count) if snap.live_count else 1.0
 
     def doc_frequency(self, word):
+        """Live paragraphs holding the word (a deleted paragraph's postings stay until a merge)."""
         found = 0
-        for seg in self.snap.segments:
-            i = seg.terms.get(word)
-            if i is not None:
-                found += int(seg.word_starts[i + 1] - seg.word_starts[i])
+        for seg, offset, complete in zip(self.snap.segments, self.snap.offsets, self.complete):
+            postings = seg.word(word)
+            if postings is not None:
+                docs = postings[0]
+                found += len(docs) if complete else int(self.snap.live[offset + docs].sum())
         return found
 
     def idf(self, frequency):

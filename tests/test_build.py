@@ -359,3 +359,46 @@ def test_a_rebuild_killed_midway_leaves_the_old_index_serving_and_the_next_one_r
     after = rebuild(data, index)  # no stale lock in the way
     assert generations(index) == ["gen-000001", "gen-000002"]
     assert engine.search(SearchRequest(q="")).total == after.paragraphs == before.paragraphs
+
+
+def search_everything(engine, queries):
+    """Every query's hits as (notice id, n, text), in result order, with the facet counts."""
+    out = {}
+    for q in queries:
+        result = engine.search(SearchRequest(q=q, per_page=100))
+        out[q] = ([(h.notice_id, h.n, h.text, h.headings, h.category, h.role, h.problem_types) for h in result.hits],
+                  {f.name: [(v.value, v.count) for v in f.values] for f in result.facets})
+    return out
+
+
+def test_updates_that_merge_small_segments_search_exactly_like_a_fresh_rebuild(data, index, tmp_path, monkeypatch):
+    # Every update adds a segment with its own side-car arrays; the third merges the
+    # small ones (and drops their deleted paragraphs) into a new segment.
+    monkeypatch.setattr("indexer.build.MAX_SMALL_SEGMENTS", 3)
+    monkeypatch.setattr("indexer.build.SMALL_SEGMENT", 100)
+    rebuild(data, index)
+    for step in range(4):
+        target = sorted(p for p in data.iterdir() if p.suffix == ".txt")[step % 3]
+        target.write_bytes(target.read_bytes() + f"\n补充说明第{step}次：整改台账已更新。\n".encode())
+        (data / f"added-{step}.txt").write_text(EXTRA.format(f"新增第{step}项整改措施：差旅费已退还。"),
+                                                encoding="utf-8")
+        assert update(data, index).action == "update"
+    gen, _marker = store.open_generation(index)
+    ix = whoosh_index.open_dir(str(gen / store.WHOOSH))
+    assert 1 < len(ix._segments()) < 5  # merged, not one per update
+    # The arrays line up with Whoosh's documents, segment by segment.
+    engine = Engine(index)
+    snap = engine.snapshot()
+    with ix.reader() as reader:
+        keys = reader.column_reader("doc_key")
+        for docnum in range(reader.doc_count_all()):
+            if not reader.is_deleted(docnum):
+                notice_id, n = keys[docnum].decode().split(":")
+                assert (snap.catalog[snap.notice_of[docnum]]["id"], snap.n_of[docnum]) == (notice_id, int(n))
+                assert snap.live[docnum]
+            else:
+                assert not snap.live[docnum]
+    fresh = tmp_path / "fresh"
+    rebuild(data, fresh)
+    queries = ["", "差旅费", '"整改台账已更新"', "补充说明", "巡察 整改", "新增 -差旅费", '"第3次"', "的"]
+    assert search_everything(engine, queries) == search_everything(Engine(fresh), queries)

@@ -10,18 +10,18 @@ its workers index; these are the other points.)
 
 import json
 import os
-import signal
 import subprocess
 import sys
 import threading
 import time
 from pathlib import Path
 
+import numpy as np
 import pytest
 from whoosh import index as whoosh_index
 from whoosh.filedb.filestore import FileStorage
 
-from indexer import store
+from indexer import arrays, store
 from indexer.build import rebuild
 from indexer.parsing import parse_file
 from indexer.schema import make_schema
@@ -268,3 +268,23 @@ def test_a_generation_with_damaged_whoosh_files_is_refused(built, damage):
         Engine(index).search(SearchRequest(q="巡察"))
     result = search_cli(index)
     assert result.returncode == 1 and "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize("damage", ["truncate the bigram positions", "remove the display store",
+                                    "an unfinished segment folder", "a pickled array"])
+def test_a_generation_with_damaged_side_car_arrays_is_refused(built, damage):
+    index, gen = built
+    folder = next((gen / arrays.FOLDER).iterdir())
+    if damage == "truncate the bigram positions":
+        path = folder / "text_pos.npy"
+        path.write_bytes(path.read_bytes()[:1000])
+    elif damage == "remove the display store":
+        (folder / arrays.DISPLAY).unlink()
+    elif damage == "an unfinished segment folder":
+        (folder / arrays.DONE).unlink()
+    else:
+        np.save(folder / "doc_n.npy", np.array([{"x": 1}], dtype=object), allow_pickle=True)
+    with pytest.raises(store.IndexUnavailable, match=str(gen.name)):
+        Engine(index).search(SearchRequest(q="巡察"))
+    result = search_cli(index)
+    assert result.returncode == 1 and "Traceback" not in result.stderr and "rebuild" in result.stderr

@@ -12,7 +12,7 @@ from itertools import groupby
 
 import opencc
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from indexer import store
@@ -78,6 +78,24 @@ def test_quoted_substrings_return_exactly_the_paragraphs_containing_them(engine,
     @settings(max_examples=300, deadline=None, suppress_health_check=list(HealthCheck), database=None)
     @given(substrings(originals))
     def check(sub):
+        assert found(engine, f'"{sub}"') == scan(paragraphs, sub)
+
+    check()
+
+
+def test_any_quoted_slice_of_a_paragraph_returns_exactly_the_paragraphs_containing_it(engine, paragraphs,
+                                                                                        indexed):
+    """Any 1–8 characters of a paragraph as written (punctuation, Latin, digits and all) find exactly its like."""
+    texts = [p["text"] for _i, p in indexed]
+
+    @settings(max_examples=300, deadline=None, suppress_health_check=list(HealthCheck), database=None)
+    @given(st.data())
+    def check(data):
+        text = texts[data.draw(st.integers(0, len(texts) - 1), label="paragraph")]
+        length = data.draw(st.integers(1, min(8, len(text))), label="length")
+        start = data.draw(st.integers(0, len(text) - length), label="start")
+        sub = text[start:start + length]
+        assume(not any(c.isspace() or c in '"“”' for c in sub))
         assert found(engine, f'"{sub}"') == scan(paragraphs, sub)
 
     check()
