@@ -25,6 +25,7 @@ from the `USER_DICT` setting.
 """
 
 import logging
+import marshal
 import re
 import threading
 import unicodedata
@@ -53,12 +54,31 @@ def jieba_tokenizer():
         with _jieba_lock:
             if _jieba is None:
                 jieba.setLogLevel(logging.WARNING)
+                jieba.marshal = _WholeFileMarshal
                 tokenizer = jieba.Tokenizer()
                 tokenizer.initialize()
                 for word, freq, tag in user_words(settings.get("USER_DICT")):
                     tokenizer.add_word(word, freq, tag)
                 _jieba = tokenizer
     return _jieba
+
+
+class _WholeFileMarshal:
+    """`marshal` for jieba, reading its dictionary cache in one piece.
+
+    jieba (0.42.1) loads its prefix dictionary with `marshal.load(file)`, which
+    reads the 9 MB cache in small pieces: 0.9 s here, against 0.3 s for
+    `marshal.loads` of the whole file. That half second is paid by every
+    process that cuts text, and was a quarter of `notice-index update`'s time.
+    """
+
+    dump = staticmethod(marshal.dump)
+    dumps = staticmethod(marshal.dumps)
+    loads = staticmethod(marshal.loads)
+
+    @staticmethod
+    def load(file):
+        return marshal.loads(file.read())
 
 
 _USER_LINE = re.compile(r"^(?P<word>\S+)(?:\s+(?P<freq>\S+))?(?:\s+(?P<tag>[A-Za-z]+))?$")

@@ -178,6 +178,18 @@ def _read_matcher(matcher):
     return np.concatenate(ids), np.concatenate(weights)
 
 
+def documents_in(folder):
+    """How many documents a finished arrays folder describes (what verification needs, cheaply)."""
+    folder = Path(folder)
+    if not (folder / DONE).is_file():
+        raise ArraysError(f"{folder} is missing or incomplete")
+    starts = _load(folder, "display_starts")
+    notices = _load(folder, "doc_notice")
+    if len(starts) != len(notices) + 1:
+        raise ArraysError(f"{folder} holds arrays of different lengths")
+    return len(notices)
+
+
 class SegmentArrays:
     """One segment's side-car arrays, memory-mapped, and its `meta.json`."""
 

@@ -407,11 +407,11 @@ def _arrays_problem(gen, ix):
     """Why the side-car arrays do not fit the Whoosh segments of `gen`, or None."""
     for segment in ix._segments():
         try:
-            found = arrays.SegmentArrays(arrays.segment_folder(gen, segment))
+            size = arrays.documents_in(arrays.segment_folder(gen, segment))
         except (arrays.ArraysError, OSError, ValueError) as exc:
             return f"the side-car arrays of segment {segment.segment_id()} cannot be read ({exc})"
-        if found.size != segment.doc_count_all():
-            return (f"the side-car arrays of segment {segment.segment_id()} hold {found.size} paragraphs "
+        if size != segment.doc_count_all():
+            return (f"the side-car arrays of segment {segment.segment_id()} hold {size} paragraphs "
                     f"instead of {segment.doc_count_all()}")
     return None
 
@@ -580,20 +580,24 @@ class _LazyRecords:
 
 def _rewrite_notices(live, building, removed, moved, added):
     """Copy notices.jsonl and the catalog without the removed notices, with new sources for moved ones, plus the added."""
-    old_entries = catalog.read(Path(live) / catalog.CATALOG)
+    old_entries = sorted(catalog.read(Path(live) / catalog.CATALOG), key=lambda e: e["offset"])
     lines = catalog.NoticeLines(Path(building) / store.NOTICES)
     with open(Path(live) / store.NOTICES, "rb") as old:
+        unchanged = []
         for entry in old_entries:
             if entry["id"] in removed:
                 continue
+            if entry["id"] not in moved:
+                unchanged.append(entry)
+                continue
+            lines.copy(old, unchanged)
+            unchanged = []
             old.seek(entry["offset"])
-            line = old.read(entry["length"])
+            data = json.loads(old.read(entry["length"]))
+            data["source"] = moved[entry["id"]]
             meta = {k: v for k, v in entry.items() if k not in ("offset", "length")}
-            if entry["id"] in moved:
-                data = json.loads(line)
-                data["source"] = meta["source"] = moved[entry["id"]]
-                line = json.dumps(data, ensure_ascii=False)
-            lines.add(line, meta)
+            lines.add(json.dumps(data, ensure_ascii=False), {**meta, "source": data["source"]})
+        lines.copy(old, unchanged)
     for notice in added:
         lines.add(json.dumps(notice.to_dict(), ensure_ascii=False), catalog.entry(notice))
     lines.close(Path(building) / catalog.CATALOG)

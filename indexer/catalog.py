@@ -8,6 +8,7 @@ a server loads it in milliseconds and reads a whole notice only to show it.
 """
 
 import json
+import os
 from pathlib import Path
 
 CATALOG = "catalog.json"
@@ -35,6 +36,37 @@ class NoticeLines:
         offset = self.file.tell()
         self.file.write(data)
         self.entries.append({**meta, "offset": offset, "length": len(data)})
+
+    def copy(self, source, entries):
+        """Append the lines of `entries` (in file order) from the notices file `source`, unchanged.
+
+        Consecutive lines are copied as one range inside the kernel
+        (`os.copy_file_range`): an update keeps all but a few of hundreds of MB.
+        """
+        self.file.flush()
+        run = []
+        for entry in entries:
+            if run and entry["offset"] != run[-1]["offset"] + run[-1]["length"]:
+                self._copy_run(source, run)
+                run = []
+            run.append(entry)
+        if run:
+            self._copy_run(source, run)
+
+    def _copy_run(self, source, run):
+        start = run[0]["offset"]
+        length = run[-1]["offset"] + run[-1]["length"] - start
+        offset = self.file.tell()
+        copied = 0
+        while copied < length:
+            done = os.copy_file_range(source.fileno(), self.file.fileno(), length - copied, start + copied)
+            if not done:
+                raise OSError(f"{source.name} ended before offset {start + length}")
+            copied += done
+        self.file.seek(offset + length)
+        for entry in run:
+            meta = {k: v for k, v in entry.items() if k not in ("offset", "length")}
+            self.entries.append({**meta, "offset": offset + entry["offset"] - start, "length": entry["length"]})
 
     def close(self, catalog_path):
         self.file.close()
