@@ -1,7 +1,5 @@
 """A SearchResult as data: the API's body, which the search page renders too."""
 
-from dataclasses import asdict
-
 from flask import current_app, url_for
 
 from .facets import facet_dicts
@@ -14,7 +12,8 @@ def result_dict(result):
     args = state_args(search)
     hits = []
     for hit in result.hits:
-        data = asdict(hit)
+        # A Hit holds only strings, numbers and lists of strings: a shallow copy is its asdict.
+        data = {key: list(value) if isinstance(value, list) else value for key, value in vars(hit).items()}
         # The notice link carries the search, so the notice page can highlight and lead back.
         data["url"] = url_for("views.notice", notice_id=hit.notice_id, **args, _anchor=f"p{hit.n}")
         if hit.more_in_notice:

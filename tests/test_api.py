@@ -347,3 +347,28 @@ def test_a_rebuild_is_picked_up_without_a_restart(tmp_path):
     (data / files[1].name).write_bytes(files[1].read_bytes())
     rebuild(data, index)
     assert len(get_json(client, "/api/search")["facets"]["notice"]["values"]) == 2
+
+
+@pytest.mark.parametrize("url", [
+    "/api/search?q=整改",
+    "/api/search?q=%22巡察+整改%22+-差旅费&sort=oldest&per_page=7&page=2",
+    "/api/search?category=基层党组织建设&role=问题&role=整改措施&year=2023&group=1",
+    "/?q=干部+-a%26b%3Dc&problem_type=意识形态&level=县",
+])
+def test_facet_toggle_urls_are_those_url_for_builds(app, url):
+    """Toggle URLs are encoded in bulk; each must equal what `search_url` would have built."""
+    from search_app.facets import toggled
+    from search_app.requests import engine, search_request, search_url
+    from search_app.results import result_dict
+
+    with app.test_request_context(url):
+        from flask import request
+
+        search = search_request(request.args)
+        data = result_dict(engine().search(search))
+        compared = 0
+        for name, facet in data["facets"].items():
+            for value in facet["values"]:
+                assert value["toggle_url"] == search_url(search, filters=toggled(search, name, value["value"]))
+                compared += 1
+        assert compared > 10
