@@ -241,7 +241,7 @@ def run_system(name, n, notices_dir, work, args):
             r["http"] = http_run(lambda port: [PY, BENCH / "baseline.py", "serve", "--index", index, "--port", port],
                                  args.passes, lambda h: h["key"])
 
-    # On a copy, so the index measured above stays as built (for bench/profiling.py and experiments/).
+    # On a copy, so the index measured above stays as built (for bench/profiling.py).
     updated = work / f"{name}-updated"
     shutil.rmtree(updated, ignore_errors=True)
     shutil.copytree(index, updated, symlinks=True)
