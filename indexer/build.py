@@ -494,7 +494,11 @@ def _update(summary, data_dir, index_dir, progress, procs):
         if added or removed:
             _apply(whoosh_dir, removed, added.values())
         _rewrite_notices(live, building, removed, moved, added.values())
-        _write_new_arrays(building, live, _LazyRecords(building, added))
+        try:
+            _write_new_arrays(building, live, _LazyRecords(building, added))
+        except arrays.ArraysError as exc:
+            raise BuildError(f"The side-car arrays of the updated index could not be written ({exc}); "
+                             "the live index was left as it was. Run `notice-index rebuild`.") from None
         progress.log("verifying the new index")
         _verify(whoosh_dir, sum(expected.values()),
                 {**{i: 0 for i in removed}, **{i: len(n.paragraphs) for i, n in added.items()}})

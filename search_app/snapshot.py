@@ -37,7 +37,7 @@ class Snapshot:
         self.catalog = catalog.read(self.gen / catalog.CATALOG)
         self.by_id = {entry["id"]: i for i, entry in enumerate(self.catalog)}
         self.titles = [display_title(entry) for entry in self.catalog]
-        self._notices_fd = os.open(self.gen / store.NOTICES, os.O_RDONLY)
+        self._notices = open(self.gen / store.NOTICES, "rb")  # read with pread; closed with the snapshot
         self._cache = OrderedDict()
         self._cache_lock = threading.Lock()
         ix = whoosh_index.open_dir(str(self.gen / store.WHOOSH))
@@ -56,9 +56,6 @@ class Snapshot:
         self.size = offset
         self._load_codes(live)
         self._load_orders()
-
-    def close(self):
-        os.close(self._notices_fd)
 
     # --- per-document and per-notice codes ---
 
@@ -135,7 +132,7 @@ class Snapshot:
                 self._cache.move_to_end(index)
                 return self._cache[index]
         entry = self.catalog[index]
-        notice = json.loads(os.pread(self._notices_fd, entry["length"], entry["offset"]))
+        notice = json.loads(os.pread(self._notices.fileno(), entry["length"], entry["offset"]))
         with self._cache_lock:
             self._cache[index] = notice
             while len(self._cache) > NOTICE_CACHE:

@@ -402,3 +402,21 @@ def test_updates_that_merge_small_segments_search_exactly_like_a_fresh_rebuild(d
     rebuild(data, fresh)
     queries = ["", "差旅费", '"整改台账已更新"', "补充说明", "巡察 整改", "新增 -差旅费", '"第3次"', "的"]
     assert search_everything(engine, queries) == search_everything(Engine(fresh), queries)
+
+
+def test_an_engine_following_many_rebuilds_does_not_keep_old_generations_open(data, index):
+    import gc
+
+    rebuild(data, index)
+    engine = Engine(index)
+    engine.search(SearchRequest(q="巡察"))
+
+    def open_files():
+        gc.collect()
+        return len(os.listdir("/proc/self/fd"))
+
+    before = open_files()
+    for _ in range(4):
+        rebuild(data, index)
+        assert engine.search(SearchRequest(q="巡察")).total
+    assert open_files() <= before
