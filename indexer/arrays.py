@@ -11,21 +11,27 @@ memory (`np.load(mmap_mode="r")`) in milliseconds:
   string of n ≥ 2 characters occurs at position p exactly when each of its
   bigrams occurs at p + i, so exact substring search is a few sorted-array
   lookups, with no verification pass and nothing jieba could miss;
+* the same index over the segment's distinct heading paths (a path repeats on
+  every paragraph under it);
 * the `text` field's postings read back from Whoosh (word → documents and
   weights), and each document's length, for BM25 without Whoosh's matchers;
 * per document: notice, paragraph number, heading path, category, role and
-  problem types, as small integer codes into the segment's `meta.json`.
+  problem types, as small integer codes into the segment's `meta.json`;
+* each paragraph's text and headings as written (`display.bin`), so a result
+  page reads twenty short records instead of parsing whole notices.
 
 A segment never changes once written (Whoosh records deletions in its TOC), so
 its arrays never change either: an update writes arrays for its new segment and
 hard-links the rest, and a server takes deletions from Whoosh.
 
-Layout: ``GEN/arrays/<Whoosh segment id>/`` with the files named in `FILES`.
+Layout: ``GEN/arrays/<Whoosh segment id>/`` with the files named in `FILES`,
+`text_*` and `headings_*` (`STRING_FILES`), `meta.json`, `display.bin` and `DONE`.
 Nothing here is pickled: arrays load with ``allow_pickle=False`` and the rest is JSON.
 """
 
 import json
 import os
+import shutil
 from pathlib import Path
 
 import numpy as np
@@ -100,8 +106,8 @@ def write(folder, reader, records):
     }
     arrays["display_starts"] = np.concatenate(([0], np.cumsum([len(b) for b in display]))).astype(np.int64)
     (folder / DISPLAY).write_bytes(b"".join(display))
-    arrays.update(_bigrams("text", texts))
-    arrays.update(_bigrams("headings", list(headings)))
+    for prefix, strings in (("text", texts), ("headings", list(headings))):
+        arrays.update({f"{prefix}_{name}": array for name, array in _bigram_index(strings).items()})
     arrays.update(_postings(reader, "text", size))
     terms = arrays.pop("terms")
     for name, array in arrays.items():
@@ -117,7 +123,7 @@ def _split(joined, count):
     return joined.split("\0") if count else []
 
 
-def _bigrams(prefix, texts):
+def _bigram_index(texts):
     """Code points of the texts (each followed by 0) and the positional bigram index over them."""
     joined = "".join(t + "\0" for t in texts)
     codes = np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32) if joined else np.zeros(0, np.uint32)
@@ -131,9 +137,8 @@ def _bigrams(prefix, texts):
     order = np.argsort(keys, kind="stable")  # stable: positions stay ascending within a bigram
     keys, positions = keys[order], positions[order]
     first = np.flatnonzero(np.concatenate(([True], keys[1:] != keys[:-1]))) if len(keys) else np.zeros(0, np.int64)
-    found = {"codes": codes, "starts": starts, "keys": keys[first],
-             "key_starts": np.append(first, len(keys)).astype(np.int64), "pos": positions}
-    return {f"{prefix}_{name}": array for name, array in found.items()}
+    return {"codes": codes, "starts": starts, "keys": keys[first],
+            "key_starts": np.append(first, len(keys)).astype(np.int64), "pos": positions}
 
 
 def _postings(reader, field, size):
@@ -253,8 +258,8 @@ class Strings:
     def build(cls, texts):
         """The same index built in memory, for a few short strings (notice titles and units)."""
         strings = cls.__new__(cls)
-        for name, array in _bigrams("x", texts).items():
-            setattr(strings, name[2:], array)
+        for name, array in _bigram_index(texts).items():
+            setattr(strings, name, array)
         strings.count = len(texts)
         return strings
 
@@ -294,6 +299,4 @@ def link_or_copy(source, target):
         try:
             os.link(path, target / path.name)
         except OSError:
-            import shutil
-
             shutil.copy2(path, target / path.name)
