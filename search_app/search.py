@@ -118,7 +118,6 @@ class SearchResult:
 @dataclass
 class _Match:
     snap: Snapshot
-    ranker: Ranker
     query: object  # query.Query
     base: np.ndarray  # docnums matching the query, before facet selections
     selections: dict  # facet name -> selected values
@@ -254,7 +253,7 @@ class Engine:
         # Scores only order results; a date sort does not pay for them.
         scores = ranker.scores(query.positive_terms(), memo) if by_relevance else np.zeros(snap.size, np.float32)
         rank = snap.oldest_rank if request.sort == "oldest" else snap.newest_rank
-        return _Match(snap, ranker, query, base, selections, docs, scores, by_relevance, rank)
+        return _Match(snap, query, base, selections, docs, scores, by_relevance, rank)
 
     def _check(self, request):
         if len(request.q or "") > self.config["MAX_QUERY_LENGTH"]:
