@@ -289,7 +289,23 @@ class Strings:
 
 
 def _load(folder, name):
-    return np.load(Path(folder) / f"{name}.npy", mmap_mode="r", allow_pickle=False)
+    path = Path(folder) / f"{name}.npy"
+    _prefetch(path)
+    return np.load(path, mmap_mode="r", allow_pickle=False)
+
+
+def _prefetch(path):
+    """Ask the kernel to read a file into its page cache now, in the background.
+
+    Arrays are memory-mapped, so after a reboot the first searches would wait on
+    random disk reads page by page; read-ahead of whole files at load avoids that
+    and costs no process memory (the page cache is not the server's RSS).
+    """
+    try:
+        with open(path, "rb") as data:
+            os.posix_fadvise(data.fileno(), 0, 0, os.POSIX_FADV_WILLNEED)
+    except (AttributeError, OSError):  # no fadvise here: the first searches are just slower
+        pass
 
 
 def link_or_copy(source, target):

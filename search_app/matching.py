@@ -78,13 +78,17 @@ def positions(strings, part):
     lists = [strings.bigram(key) for key in keys]
     order = sorted(range(len(lists)), key=lambda i: len(lists[i]))
     rarest = order[0]
-    found = lists[rarest].astype(np.int64) - rarest
+    # Plain int32 arrays throughout: searchsorted with needles of another dtype (or
+    # on a memmap subclass) would convert the whole haystack on every call.
+    found = np.asarray(lists[rarest]) - np.int32(rarest)
     for i in order[1:]:
         if not len(found):
             break
-        wanted = found + i
-        at = np.minimum(np.searchsorted(lists[i], wanted), len(lists[i]) - 1)
-        found = found[lists[i][at] == wanted]
+        haystack = np.asarray(lists[i])
+        wanted = found + np.int32(i)
+        at = np.searchsorted(haystack, wanted)
+        np.minimum(at, len(haystack) - 1, out=at)
+        found = found[haystack[at] == wanted]
     return found
 
 
