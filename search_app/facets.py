@@ -5,6 +5,7 @@ and the API cannot disagree, and templates never build URLs.
 """
 
 from dataclasses import replace
+from functools import lru_cache
 from urllib.parse import quote_plus, urlencode
 
 from flask import request, url_for
@@ -47,18 +48,22 @@ def toggle_urls(search, name, values):
     position = sum(1 for k in keys if k in FACET_ORDER and FACET_ORDER[k] < FACET_ORDER[name] or k == "q")
     before = _encode([(k, args[k]) for k in keys[:position]])
     after = _encode([(k, args[k]) for k in keys[position:]])
-    key = quote_plus(name, safe=URL_SAFE)
-    encoded = {}  # value -> "name=value", each value encoded once
+    key = _quoted(name)
+    current = search.filters.get(name, [])
     urls = []
     for value in values:
-        chosen = toggled(search, name, value).get(name, [])
-        for v in chosen:
-            if v not in encoded:
-                encoded[v] = f"{key}={quote_plus(v, safe=URL_SAFE)}"
-        own = "&".join(encoded[v] for v in chosen)
+        # toggled(search, name, value)[name], without building the other filters each time
+        chosen = [v for v in current if v != value] if value in current else [*current, value]
+        own = "&".join(f"{key}={_quoted(v)}" for v in chosen)
         query = "&".join(part for part in (before, own, after) if part)
         urls.append(f"{path}?{query}" if query else path)
     return urls
+
+
+@lru_cache(maxsize=65536)
+def _quoted(text):
+    """`text` percent-encoded as url_for encodes a query value; facet values recur on every page."""
+    return quote_plus(text, safe=URL_SAFE)
 
 
 def _encode(pairs):
