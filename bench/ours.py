@@ -20,7 +20,6 @@ sys.path.insert(1, str(Path(__file__).resolve().parent.parent))
 
 from queries import QUERIES  # noqa: E402
 from indexer import settings  # noqa: E402
-from indexer.analysis import words  # noqa: E402
 from search_app.search import Engine, SearchRequest  # noqa: E402
 
 ALL = 10 ** 7
@@ -38,10 +37,9 @@ def status():
 
 
 def open_engine(index_dir, config=None):
-    """The engine with its index loaded and jieba's dictionary read, as a serving process would be."""
+    """The engine as `notice-search serve` starts it: index loaded, arrays read, jieba's dictionary loaded."""
     engine = Engine(index_dir, config)
-    engine.snapshot()
-    words("巡察")
+    engine.warm()
     return engine
 
 

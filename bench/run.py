@@ -332,7 +332,7 @@ def table(n, info, ours, base):
         return f"{u['seconds']:.2f}{found}"
     row("update one changed notice, s", upd(ours), upd(base), "≤ 2 s",
         ours["update"]["seconds"] <= 2 if ours["update"]["seconds"] is not None else None)
-    row("open index in-process (load + jieba), s", f"{ours['inprocess']['open_s']:.2f}",
+    row("open index in-process (load, read arrays, jieba), s", f"{ours['inprocess']['open_s']:.2f}",
         f"{base['inprocess']['open_s']:.2f}" if base else "—")
 
     def lat(which, **kw):

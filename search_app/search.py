@@ -28,7 +28,7 @@ from pathlib import Path
 
 import numpy as np
 
-from indexer import settings, store
+from indexer import arrays, settings, store
 from indexer.analysis import fold, words
 from indexer.schema import FACETS
 
@@ -187,8 +187,9 @@ class Engine:
         return value
 
     def warm(self):
-        """Load the live index and jieba now, so the first search is as fast as the rest."""
-        self.loaded()
+        """Load the live index and jieba now, and read its arrays, so the first search is as fast as the rest."""
+        for seg in self.snapshot().segments:
+            arrays.read_through(seg.folder)
         words("预热")
 
     def search(self, request):
