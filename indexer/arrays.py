@@ -320,8 +320,9 @@ def read_through(folder):
     `_prefetch` only asks, and the kernel reads in the background: a search
     right after start-up (or after a machine reclaimed idle page cache) still
     waited on disk, 100 ms for the first query at 10,000 notices. A server calls
-    this once at start-up (`Engine.warm`); it costs about a second per GB from
-    disk and a tenth of that when the files are cached already.
+    this once at start-up (`Engine.warm`): for the 634 MB of arrays at 10,000
+    notices, 0.3 s after the load's read-ahead, 13 s once when this machine's
+    disk itself was cold.
     """
     buffer = bytearray(1 << 20)
     for path in sorted(Path(folder).iterdir()):
