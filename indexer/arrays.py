@@ -325,10 +325,13 @@ def read_through(folder):
     disk itself was cold.
     """
     buffer = bytearray(1 << 20)
-    for path in sorted(Path(folder).iterdir()):
-        with open(path, "rb", buffering=0) as data:
-            while data.readinto(buffer):
-                pass
+    try:
+        for path in sorted(Path(folder).iterdir()):
+            with open(path, "rb", buffering=0) as data:
+                while data.readinto(buffer):
+                    pass
+    except OSError:  # a generation removed under us: only a warm-up is lost; searches report it
+        pass
 
 
 def link_or_copy(source, target):
