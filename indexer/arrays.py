@@ -304,8 +304,9 @@ def _prefetch(path):
     """Ask the kernel to read a file into its page cache now, in the background.
 
     Arrays are memory-mapped, so after a reboot the first searches would wait on
-    random disk reads page by page; read-ahead of whole files at load avoids that
-    and costs no process memory (the page cache is not the server's RSS).
+    random disk reads page by page; read-ahead of whole files at load shortens
+    that and costs no process memory (the page cache is not the server's RSS).
+    A server start waits for the read itself (`read_through`).
     """
     try:
         with open(path, "rb") as data:

@@ -24,15 +24,16 @@ SHOWN = 10
 
 def toggled(search, name, value):
     """The filters of `search` with `value` of facet `name` added if absent, removed if present."""
-    values = list(search.filters.get(name, []))
-    if value in values:
-        values.remove(value)
-    else:
-        values.append(value)
+    values = _toggled_values(search.filters.get(name, []), value)
     filters = {k: v for k, v in search.filters.items() if k != name}
     if values:
         filters[name] = values
     return filters
+
+
+def _toggled_values(values, value):
+    """`values` (a facet's selection) with `value` removed if present, appended if not."""
+    return [v for v in values if v != value] if value in values else [*values, value]
 
 
 def toggle_urls(search, name, values):
@@ -52,9 +53,7 @@ def toggle_urls(search, name, values):
     current = search.filters.get(name, [])
     urls = []
     for value in values:
-        # toggled(search, name, value)[name], without building the other filters each time
-        chosen = [v for v in current if v != value] if value in current else [*current, value]
-        own = "&".join(f"{key}={_quoted(v)}" for v in chosen)
+        own = "&".join(f"{key}={_quoted(v)}" for v in _toggled_values(current, value))
         query = "&".join(part for part in (before, own, after) if part)
         urls.append(f"{path}?{query}" if query else path)
     return urls
