@@ -60,10 +60,10 @@ def term_mask(snap, term, memo=None):
 def string_hits(strings, parts, pattern):
     """Indexes of the `arrays.Strings` that hold the term's parts in order (any order, maybe repeated)."""
     if len(parts) == 1:
-        return np.searchsorted(strings.starts, positions(strings, parts[0]), side="right") - 1
+        return strings.owners(positions(strings, parts[0]))
     found = None
     for part in sorted(parts, key=len, reverse=True):
-        held = np.unique(np.searchsorted(strings.starts, positions(strings, part), side="right") - 1)
+        held = strings.holding(positions(strings, part))
         found = held if found is None else np.intersect1d(found, held, assume_unique=True)
         if not len(found):
             return found
@@ -92,17 +92,22 @@ def positions(strings, part):
     return found
 
 
-def heading_docs(seg, parts, pattern, memo=None, segment_index=0):
-    """Local document numbers (distinct, in no order) of one segment whose heading path holds the term."""
+def heading_hits(seg, parts, pattern, memo=None, segment_index=0):
+    """Which of one segment's distinct heading paths hold the term: a boolean per path.
+
+    Matching turns these into the paragraphs under them; ranking looks up only
+    the matches' own paths. `memo` (one dict per query) keeps them for both.
+    """
     key = ("headings", segment_index, tuple(parts))
     if memo is not None and key in memo:
         return memo[key]
-    hits = string_hits(seg.headings, parts, pattern)
-    if len(hits):
-        distinct = np.zeros(seg.headings.count, dtype=bool)
-        distinct[hits] = True
-        hits = np.flatnonzero(distinct)
-    docs = seg.docs_under(hits)
+    held = np.zeros(seg.headings.count, dtype=bool)
+    held[string_hits(seg.headings, parts, pattern)] = True
     if memo is not None:
-        memo[key] = docs
-    return docs
+        memo[key] = held
+    return held
+
+
+def heading_docs(seg, parts, pattern, memo=None, segment_index=0):
+    """Local document numbers (distinct, in no order) of one segment whose heading path holds the term."""
+    return seg.docs_under(np.flatnonzero(heading_hits(seg, parts, pattern, memo, segment_index)))

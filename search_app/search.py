@@ -122,12 +122,12 @@ class _Match:
     base: np.ndarray  # docnums matching the query, before facet selections
     selections: dict  # facet name -> selected values
     docs: np.ndarray  # docnums matching query and selections, ascending
-    scores: np.ndarray  # by docnum; zeros when the order is by date
+    scores: np.ndarray  # the score of each of `docs`; zeros when the order is by date
     by_relevance: bool
     rank: np.ndarray  # with a date sort: the rank array to order by
 
     def ordered(self, limit=None):
-        """The first `limit` matching docnums (all for None) in result order."""
+        """Indexes into `docs` (and `scores`) of the first `limit` matches (all for None), in result order."""
         if self.by_relevance:
             return top(self.snap, self.docs, self.scores, limit)
         return by_rank(self.docs, self.rank, limit)
@@ -203,11 +203,13 @@ class Engine:
         notices[snap.notice_of[match.docs]] = True
         start = (request.page - 1) * request.per_page
         if request.group:
-            page_docs, more = _group(snap, match.ordered(), start, request.per_page)
+            order = match.ordered()
+            page, more = _group(snap, match.docs[order], start, request.per_page)
+            page = order[page]
         else:
-            page_docs = match.ordered(start + request.per_page)[start:]
-            more = {}
-        hits = [self._hit(snap, d, match.scores[d], query, more.get(int(d), 0)) for d in page_docs]
+            page = match.ordered(start + request.per_page)[start:]
+            more = [0] * len(page)
+        hits = [self._hit(snap, match.docs[i], match.scores[i], query, m) for i, m in zip(page.tolist(), more)]
         return SearchResult(
             request=request, query=query.describe(), notes=query.notes, total=int(len(match.docs)),
             total_notices=int(notices.sum()), hits=hits, facets=facets,
@@ -221,7 +223,7 @@ class Engine:
         not halfway through a streamed response.
         """
         match = self._match(request)
-        return (self._hit(match.snap, d, match.scores[d], match.query, 0) for d in match.ordered())
+        return (self._hit(match.snap, match.docs[i], match.scores[i], match.query, 0) for i in match.ordered().tolist())
 
     def _match(self, request):
         """The matching documents of a request, before ordering and paging."""
@@ -252,7 +254,7 @@ class Engine:
             docs = docs[_selected(snap, name, values, docs)]
         by_relevance = request.sort == "relevance" and not query.empty
         # Scores only order results; a date sort does not pay for them.
-        scores = ranker.scores(query.positive_terms(), memo) if by_relevance else np.zeros(snap.size, np.float32)
+        scores = ranker.scores(query.positive_terms(), docs, memo) if by_relevance else np.zeros(len(docs), np.float32)
         rank = snap.oldest_rank if request.sort == "oldest" else snap.newest_rank
         return _Match(snap, query, base, selections, docs, scores, by_relevance, rank)
 
@@ -360,13 +362,11 @@ def _facet_sort_key(name, value):
 
 
 def _group(snap, order, start, per_page):
-    """The best paragraph of each notice, in result order, and how many more each has."""
+    """Of the docnums in result order, where each notice's best paragraph is on this page, and how many more it has."""
     notices = snap.notice_of[order]
     _, first_index, counts = np.unique(notices, return_index=True, return_counts=True)
-    firsts = np.sort(first_index)
-    more_by_notice = dict(zip(notices[first_index].tolist(), (counts - 1).tolist()))
-    page = order[firsts[start:start + per_page]]
-    return page, {int(d): more_by_notice[int(snap.notice_of[d])] for d in page}
+    by_position = np.argsort(first_index)[start:start + per_page]
+    return first_index[by_position], (counts[by_position] - 1).tolist()
 
 
 def highlight(text, terms, field="text"):
