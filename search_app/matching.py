@@ -25,6 +25,9 @@ import numpy as np
 from indexer.analysis import fold
 from indexer.arrays import CHAR_BITS
 
+#: `intersect` merges two lists unless one is this many times longer than the other.
+MERGE_RATIO = 12
+
 
 @lru_cache(maxsize=4096)
 def term_pattern(text):
@@ -78,18 +81,31 @@ def positions(strings, part):
     lists = [strings.bigram(key) for key in keys]
     order = sorted(range(len(lists)), key=lambda i: len(lists[i]))
     rarest = order[0]
-    # Plain int32 arrays throughout: searchsorted with needles of another dtype (or
-    # on a memmap subclass) would convert the whole haystack on every call.
+    # Plain int32 arrays throughout: numpy would otherwise convert the larger array on every call.
     found = np.asarray(lists[rarest]) - np.int32(rarest)
     for i in order[1:]:
         if not len(found):
             break
-        haystack = np.asarray(lists[i])
-        wanted = found + np.int32(i)
-        at = np.searchsorted(haystack, wanted)
-        np.minimum(at, len(haystack) - 1, out=at)
-        found = found[haystack[at] == wanted]
+        found = intersect(found + np.int32(i), np.asarray(lists[i])) - np.int32(i)
     return found
+
+
+def intersect(small, large):
+    """The values two ascending lists of distinct int32 share, ascending.
+
+    Merging (a stable sort of the two runs, linear for timsort) is three to four
+    times faster than a binary search per value once the lists are of similar
+    length; a short list in a long one is still best searched.
+    """
+    if len(small) > len(large):
+        small, large = large, small
+    if len(large) > MERGE_RATIO * len(small):
+        at = np.searchsorted(large, small)
+        np.minimum(at, len(large) - 1, out=at)
+        return small[large[at] == small]
+    merged = np.concatenate([small, large])
+    merged.sort(kind="stable")
+    return merged[:-1][merged[1:] == merged[:-1]]
 
 
 def heading_hits(seg, parts, pattern, memo=None, segment_index=0):

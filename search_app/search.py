@@ -35,7 +35,7 @@ from indexer.schema import FACETS
 from .matching import term_mask, term_pattern
 from .query import parse
 from .ranking import Ranker, by_rank, top
-from .snapshot import PARAGRAPH_FACETS, Snapshot
+from .snapshot import PARAGRAPH_FACETS, Snapshot, facet_sort_key
 
 SORTS = ("relevance", "newest", "oldest")
 #: Most values a facet lists besides the selected ones (the 通报 facet has one per notice).
@@ -276,9 +276,13 @@ class Engine:
         listed = np.flatnonzero(counts)
         available = len(listed) + sum(1 for v in selected if v not in values or not counts[values.index(v)])
         if len(listed) > FACET_LIMIT:
-            # Only the values that can make the top FACET_LIMIT become objects (ties included).
-            kth = np.partition(counts[listed], len(listed) - FACET_LIMIT)[len(listed) - FACET_LIMIT]
-            listed = listed[counts[listed] >= kth]
+            # Only the values shown become objects: a phrase in 870 notices once each
+            # made 870 of them for the notice facet (2 ms), to show 100. Selected
+            # values are shown anyway (below), so the top FACET_LIMIT of the others.
+            if selected:
+                listed = listed[~np.isin(listed, [values.index(v) for v in selected if v in values])]
+            rank = snap.facet_rank[name]
+            listed = listed[np.lexsort((rank[listed], -counts[listed]))[:FACET_LIMIT]]
         entries = [FacetValue(values[i], self.facet_label(name, values[i], snap), int(counts[i]),
                               values[i] in selected)
                    for i in listed.tolist()]
@@ -287,7 +291,7 @@ class Engine:
         entries += [FacetValue(v, self.facet_label(name, v, snap),
                                int(counts[values.index(v)]) if v in values else 0, True)
                     for v in selected if v not in shown]
-        entries.sort(key=lambda e: (not e.selected, -e.count, _facet_sort_key(name, e.value)))
+        entries.sort(key=lambda e: (not e.selected, -e.count, facet_sort_key(name, e.value)))
         chosen = [e for e in entries if e.selected]
         chosen += [e for e in entries if not e.selected][:FACET_LIMIT]
         return Facet(name, FACET_LABELS[name], chosen, available)
@@ -354,11 +358,6 @@ def _selected(snap, name, values, docs):
         has = snap.combo_types[:, wanted].any(axis=1)
         return has[snap.combo_of[docs]]
     return np.isin(snap.notice_codes[name][snap.notice_of[docs]], wanted)
-
-
-def _facet_sort_key(name, value):
-    # Years read best newest first; everything else alphabetically after count.
-    return (-int(value),) if name == "year" and value.isdigit() else (value,)
 
 
 def _group(snap, order, start, per_page):

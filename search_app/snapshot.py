@@ -27,6 +27,13 @@ from .titles import display_title
 
 #: Facets whose value belongs to the paragraph; the others belong to its notice.
 PARAGRAPH_FACETS = ("category", "role")
+
+
+def facet_sort_key(name, value):
+    """How values of equal count list: years newest first, everything else alphabetically."""
+    return (-int(value),) if name == "year" and value.isdigit() else (value,)
+
+
 #: Whole notices kept parsed for showing hits (a document cache; results are never cached).
 NOTICE_CACHE = 256
 
@@ -97,6 +104,11 @@ class Snapshot:
             index = {v: i for i, v in enumerate(values)}
             self.facet_values[name] = values
             self.notice_codes[name] = np.array([index.get(v, -1) for v in raw], dtype=np.int32)
+        # Where each value lists among values of equal count (`facet_sort_key`).
+        self.facet_rank = {}
+        for name, values in self.facet_values.items():
+            rank = self.facet_rank[name] = np.zeros(len(values), dtype=np.int64)
+            rank[sorted(range(len(values)), key=lambda i: facet_sort_key(name, values[i]))] = np.arange(len(values))
         self.notice_fields = {"title": arrays.Strings.build([fold(e["title"] or "") for e in self.catalog]),
                               "issuer": arrays.Strings.build([fold(e["issuer"] or "") for e in self.catalog])}
 

@@ -1,10 +1,11 @@
-"""The shortcuts ranking and matching take give exactly what the plain computation gives.
+"""The shortcuts ranking, matching and facets take give exactly what the plain computation gives.
 
-`top` picks a page from a sample-bounded set of candidates, `_common` intersects
-two sorted lists from whichever side is shorter, `Strings.owners` finds a
-position's paragraph from a block table, and scores are computed for the
-matches only. Each is checked here against the obvious way, on inputs built to
-hit its edges: many equal scores, tiny and empty lists, one-character strings.
+`top` picks a page from a sample-bounded set of candidates, `_common` and
+`intersect` join sorted lists by search or by merge, `Strings.owners` finds a
+position's paragraph from a block table, scores are computed for the matches
+only, and a long facet builds only the values it shows. Each is checked here
+against the obvious way, on inputs built to hit its edges: many equal scores,
+tiny and empty lists, one-character strings, equal counts at a facet's cut.
 """
 
 from types import SimpleNamespace
@@ -17,8 +18,11 @@ from hypothesis import strategies as st
 from indexer import writers
 from indexer.arrays import BLOCK_BITS, Strings
 from indexer.build import rebuild
+from search_app.matching import intersect
 from search_app.ranking import TOP_SAMPLE, _common, by_rank, top
+from search_app import search
 from search_app.search import Engine, SearchRequest
+from search_app.snapshot import facet_sort_key
 
 
 def reference_top(docs, scores, tiebreak, limit):
@@ -57,6 +61,13 @@ def test_common_finds_where_two_sorted_lists_agree_from_either_side(wanted, post
     held, at = _common(wanted, postings)
     assert np.array_equal(wanted[held], postings[at])
     assert wanted[held].tolist() == sorted(set(wanted.tolist()) & set(postings.tolist()))
+
+
+@given(small=sorted_sets, large=sorted_sets)
+def test_intersect_merges_or_searches_to_the_same_values(small, large):
+    small, large = small.astype(np.int32), large.astype(np.int32)
+    assert intersect(small, large).tolist() == np.intersect1d(small, large).tolist()
+    assert intersect(small[:3], large).tolist() == np.intersect1d(small[:3], large).tolist()  # searched
 
 
 texts = st.lists(st.text(alphabet="巡察整改台账a，", max_size=3 << BLOCK_BITS), max_size=60)
@@ -110,3 +121,20 @@ def test_pages_follow_the_order_of_all_hits(engine, group):
     paged = [(h.notice_id, h.n) for page in range(1, first.pages + 1)
              for h in engine.search(SearchRequest(page=page, **request)).hits]
     assert paged == order
+
+
+@pytest.mark.parametrize("q", ["会议", "台账", "巡察"])  # each has facets with equal counts at the cut
+def test_a_long_facet_lists_its_top_values_by_count_then_value(engine, q, monkeypatch):
+    every = {f.name: f for f in engine.search(SearchRequest(q=q)).facets}
+    monkeypatch.setattr(search, "FACET_LIMIT", 2)
+    for facet in engine.search(SearchRequest(q=q)).facets:
+        full = every[facet.name]
+        expected = sorted(full.values, key=lambda v: (-v.count, facet_sort_key(facet.name, v.value)))[:2]
+        assert facet.values == expected and facet.available == full.available
+        if len(full.values) < 3:
+            continue
+        chosen = full.values[-1]  # the least common value, selected: listed first, then the top 2 others
+        narrowed = engine.search(SearchRequest(q=q, filters={facet.name: [chosen.value]}))
+        shown = next(f for f in narrowed.facets if f.name == facet.name).values
+        assert shown[0].value == chosen.value and shown[0].selected
+        assert [v.value for v in shown[1:]] == [v.value for v in full.values if v.value != chosen.value][:2]
