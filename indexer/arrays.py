@@ -281,7 +281,6 @@ class Strings:
         holds about one string start, on average a paragraph is ~70 characters).
         Computed at load from the starts, not stored: 2 MB per segment there.
         """
-        self.starts = np.asarray(self.starts)
         blocks = (int(self.starts[-1]) >> BLOCK_BITS) + 1
         self._block_owner = (np.searchsorted(self.starts, np.arange(blocks, dtype=np.int64) << BLOCK_BITS,
                                              side="right") - 1).astype(np.int64)
@@ -324,7 +323,9 @@ class Strings:
 def _load(folder, name):
     path = Path(folder) / f"{name}.npy"
     _prefetch(path)
-    return np.load(path, mmap_mode="r", allow_pickle=False)
+    # A plain ndarray over the mapping: np.memmap's Python-level __getitem__ cost
+    # 0.45 ms per query at 10,000 notices, over a few hundred slices.
+    return np.asarray(np.load(path, mmap_mode="r", allow_pickle=False))
 
 
 def _prefetch(path):

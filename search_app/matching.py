@@ -81,12 +81,12 @@ def positions(strings, part):
     lists = [strings.bigram(key) for key in keys]
     order = sorted(range(len(lists)), key=lambda i: len(lists[i]))
     rarest = order[0]
-    # Plain int32 arrays throughout: numpy would otherwise convert the larger array on every call.
-    found = np.asarray(lists[rarest]) - np.int32(rarest)
+    # int32 throughout: numpy would otherwise convert the larger array on every call.
+    found = lists[rarest] - np.int32(rarest)
     for i in order[1:]:
         if not len(found):
             break
-        found = intersect(found + np.int32(i), np.asarray(lists[i])) - np.int32(i)
+        found = intersect(found + np.int32(i), lists[i]) - np.int32(i)
     return found
 
 

@@ -92,8 +92,8 @@ class Ranker:
                 local = docs[lo:hi] - offset
                 postings = seg.word(word)
                 if postings is not None:
-                    held, at = _common(local, np.asarray(postings[0]))
-                    weights = np.asarray(postings[1])[at]
+                    held, at = _common(local, postings[0])
+                    weights = postings[1][at]
                     norm = np.float32(K1 * (1 - B)) + np.float32(K1 * B / self.avg_length) * seg.text_length[local[held]]
                     scores[lo + held] += np.float32(idf * (K1 + 1)) * weights / (weights + norm)
                 headed = heading_hits(seg, [word], pattern, memo, i)[seg.doc_heading[local]]

@@ -24,6 +24,7 @@ import os
 import threading
 import time
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -307,7 +308,7 @@ class Engine:
             province=entry["province"] or "", city=entry["city"] or "",
             county=entry["county"] or "", level=entry["level"] or "",
             year=str(entry["year"] or ""), score=round(float(score), 4), more_in_notice=more,
-            headings_highlight=[highlight(h, terms, field="headings") for h in headings],
+            headings_highlight=[_heading_highlight(h, tuple(terms)) for h in headings],
         )
 
 
@@ -366,6 +367,12 @@ def _group(snap, order, start, per_page):
     _, first_index, counts = np.unique(notices, return_index=True, return_counts=True)
     by_position = np.argsort(first_index)[start:start + per_page]
     return first_index[by_position], (counts[by_position] - 1).tolist()
+
+
+@lru_cache(maxsize=4096)
+def _heading_highlight(heading, terms):
+    """A heading's highlight, once per query: the hits of one page share a few heading paths."""
+    return highlight(heading, terms, field="headings")
 
 
 def highlight(text, terms, field="text"):
