@@ -51,6 +51,10 @@ def toggle_urls(search, name, values):
     after = _encode([(k, args[k]) for k in keys[position:]])
     key = _quoted(name)
     current = search.filters.get(name, [])
+    head = f"{path}?{before}&" if before else f"{path}?"
+    tail = f"&{after}" if after else ""
+    if not current:  # the usual case: each URL adds one value
+        return [f"{head}{key}={_quoted(value)}{tail}" for value in values]
     urls = []
     for value in values:
         own = "&".join(f"{key}={_quoted(v)}" for v in _toggled_values(current, value))

@@ -350,13 +350,14 @@ def test_a_rebuild_is_picked_up_without_a_restart(tmp_path):
 
 
 @pytest.mark.parametrize("url", [
+    "/api/search",
     "/api/search?q=整改",
     "/api/search?q=%22巡察+整改%22+-差旅费&sort=oldest&per_page=7&page=2",
     "/api/search?category=基层党组织建设&role=问题&role=整改措施&year=2023&group=1",
     "/?q=干部+-a%26b%3Dc&problem_type=意识形态&level=县",
 ])
 def test_facet_toggle_urls_are_those_url_for_builds(app, url):
-    """Toggle URLs are encoded in bulk; each must equal what `search_url` would have built."""
+    """Toggle and hit URLs are encoded in bulk; each must equal what `url_for` would have built."""
     from search_app.facets import toggled
     from search_app.requests import engine, search_request, search_url
     from search_app.results import result_dict
@@ -372,3 +373,9 @@ def test_facet_toggle_urls_are_those_url_for_builds(app, url):
                 assert value["toggle_url"] == search_url(search, filters=toggled(search, name, value["value"]))
                 compared += 1
         assert compared > 10
+        from flask import url_for
+
+        from search_app.requests import state_args
+        for hit in data["hits"]:  # hit links are encoded in bulk too
+            assert hit["url"] == url_for("views.notice", notice_id=hit["notice_id"], **state_args(search),
+                                         _anchor=f"p{hit['n']}")
