@@ -45,6 +45,8 @@ RESULTS = BENCH / "results"
 MB = 1e6
 #: The paragraph `update_one` adds to a notice; the updated index must find it.
 UPDATE_MARK = "补充说明：本通报已于发布后更新"
+#: Updates timed, one after another, each changing the same notice again.
+UPDATE_ROUNDS = 3
 
 
 def log(message):
@@ -258,8 +260,13 @@ def run_system(name, n, notices_dir, work, args):
     return r
 
 
-def update_one(name, notices_dir, index):
-    """Change one notice file, time the system's update of it, then put the file back as it was."""
+def update_one(name, notices_dir, index, rounds=UPDATE_ROUNDS):
+    """Change one notice file and time the system's update of it, `rounds` times; then put the file back.
+
+    One timing of a 1–2 s command on this shared machine swung by a second with
+    the neighbours' load, so each round appends a new line to the same file (one
+    changed notice per update) and the median is reported, with every round.
+    """
     if name == "ours":
         probe = measure([PY, "-m", "indexer.cli", "update", "--help"])
         if probe["rc"] != 0:
@@ -267,19 +274,24 @@ def update_one(name, notices_dir, index):
     files = sorted(p for p in notices_dir.rglob("*.txt") if p.is_file())
     target = files[len(files) // 2]
     original, stat = target.read_bytes(), target.stat()
+    results = []
     try:
-        target.write_bytes(original + f"{UPDATE_MARK}\n".encode())
-        if name == "ours":
-            result = measure([PY, "-m", "indexer.cli", "update", "--data", notices_dir, "--index", index])
-        else:
-            result = measure([PY, BENCH / "baseline.py", "update", "--data", notices_dir, "--index", index,
-                              "--file", target])
+        for i in range(rounds):
+            target.write_bytes(original + f"{UPDATE_MARK}（第{i + 1}次）\n".encode())
+            if name == "ours":
+                result = measure([PY, "-m", "indexer.cli", "update", "--data", notices_dir, "--index", index])
+            else:
+                result = measure([PY, BENCH / "baseline.py", "update", "--data", notices_dir, "--index", index,
+                                  "--file", target])
+            if result["rc"] != 0:
+                return {"seconds": None, "note": f"failed: {result['stderr'].strip()[-300:]}"}
+            results.append(result)
     finally:
         target.write_bytes(original)
         os.utime(target, ns=(stat.st_atime_ns, stat.st_mtime_ns))
-    if result["rc"] != 0:
-        return {"seconds": None, "note": f"failed: {result['stderr'].strip()[-300:]}"}
-    out = {"seconds": result["seconds"], "peak_rss": result["peak_rss"]}
+    rounds_s = [r["seconds"] for r in results]
+    out = {"seconds": statistics.median(rounds_s), "rounds": rounds_s,
+           "peak_rss": max(r["peak_rss"] for r in results)}
     if name == "ours":
         check = measure([PY, BENCH / "ours.py", "check", "--index", index, "--q", f'"{UPDATE_MARK}"'])
         out["searchable"] = check["stdout"].strip() if check["rc"] == 0 else \
@@ -337,9 +349,10 @@ def table(n, info, ours, base):
             return "—"
         if u["seconds"] is None:
             return u["note"]
-        found = f" (then searchable: {u['searchable']})" if "searchable" in u else ""
-        return f"{u['seconds']:.2f}{found}"
-    row("update one changed notice, s", upd(ours), upd(base), "≤ 2 s",
+        found = f"; then searchable: {u['searchable']}" if "searchable" in u else ""
+        each = " / ".join(f"{x:.2f}" for x in u.get("rounds", []))
+        return f"{u['seconds']:.2f} ({each}{found})" if each else f"{u['seconds']:.2f}"
+    row(f"update one changed notice, s: median ({UPDATE_ROUNDS} updates)", upd(ours), upd(base), "≤ 2 s",
         ours["update"]["seconds"] <= 2 if ours["update"]["seconds"] is not None else None)
     row("open index in-process (load, read arrays, jieba), s", f"{ours['inprocess']['open_s']:.2f}",
         f"{base['inprocess']['open_s']:.2f}" if base else "—")
