@@ -142,7 +142,8 @@ def http_run(cmd, passes, key_of, ready_timeout=1800):
                         ms = (time.perf_counter() - t0) * 1000
                         body = json.loads(data)
                         timings.append({"kind": kind, "q": q, "filters": filters, "bytes": len(data), "ms": ms,
-                                        "total": body["total"], "top": [key_of(h) for h in body["hits"]]})
+                                        "total": body["total"], "top": [key_of(h) for h in body["hits"]],
+                                        "server_ms": body.get("took_ms")})  # the search's own time, if told
                     runs.append(timings)
             finally:
                 gc.enable()
@@ -380,10 +381,14 @@ def table(n, info, ours, base):
         a, b = lat("inprocess", pass_no=1)
         row("in-process, all queries, second pass, ms", a, b)
     if "http" in ours:
-        h, c = latencies(ours, "http"), all_cold
         a, b = lat("http")
-        row("HTTP (waitress), all queries, cold, ms", a, b, "in-process + ≤ 10",
-            h["p50"] - c["p50"] <= 10 and h["p95"] - c["p95"] <= 10)
+        row("HTTP (waitress), all queries, cold, ms", a, b)
+        # What HTTP adds, measured on each answer itself: the two runs above are minutes
+        # apart on a shared machine, and their difference swung from 4 to 15 ms at p95.
+        adds = percentiles([t["ms"] - t["server_ms"] for t in ours["http"]["passes"][0]
+                            if t.get("server_ms") is not None])
+        row("HTTP adds per answer (its time minus the search's own time in the server, `took_ms`), ms",
+            fmt_lat(adds), "—", "≤ 10", adds["p95"] <= 10 if adds else None)
         def size(r):
             return f"{statistics.median(t['bytes'] for t in r['http']['passes'][0]) / 1e3:.0f}"
         row("HTTP response size, median, kB", size(ours), size(base) if base and "http" in base else "—")
