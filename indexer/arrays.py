@@ -274,7 +274,7 @@ class Strings:
         return strings
 
     def _index_blocks(self):
-        """The string each block of `BLOCK` code points begins in, for `owners`.
+        """The string each block of 2**BLOCK_BITS code points begins in, for `owners`.
 
         A binary search of the starts per position was a third of a query's time at
         10,000 notices; from here a position is at most a few strings away (a block
