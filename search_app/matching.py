@@ -100,12 +100,27 @@ def intersect(small, large):
     if len(small) > len(large):
         small, large = large, small
     if len(large) > MERGE_RATIO * len(small):
-        at = np.searchsorted(large, small)
-        np.minimum(at, len(large) - 1, out=at)
-        return small[large[at] == small]
+        return small[common(small, large)[0]]
     merged = np.concatenate([small, large])
     merged.sort(kind="stable")
     return merged[:-1][merged[1:] == merged[:-1]]
+
+
+def common(wanted, among):
+    """Where two ascending lists of distinct values agree: (indexes into `wanted`, indexes into `among`).
+
+    The shorter list is looked up in the longer one, so the cost follows the
+    smaller: ranking's matches against a word's postings, or `intersect`'s short list.
+    """
+    if len(wanted) <= len(among):
+        at = np.searchsorted(among, wanted)
+        np.minimum(at, len(among) - 1, out=at)
+        held = np.flatnonzero(among[at] == wanted) if len(among) else np.zeros(0, np.int64)
+        return held, at[held]
+    at = np.searchsorted(wanted, among)
+    np.minimum(at, len(wanted) - 1, out=at)
+    found = np.flatnonzero(wanted[at] == among)
+    return at[found], found
 
 
 def heading_hits(seg, parts, pattern, memo=None, segment_index=0):

@@ -22,7 +22,7 @@ import numpy as np
 from indexer.analysis import words
 from indexer.schema import FIELD_BOOSTS
 
-from .matching import heading_hits, string_hits, term_pattern
+from .matching import common, heading_hits, string_hits, term_pattern
 
 B, K1 = 0.75, 1.2
 #: Ranking uses at most this many distinct words of a query (matching uses all of it).
@@ -63,8 +63,8 @@ class Ranker:
         """The distinct jieba words of the terms that ranking uses, with their document frequencies."""
         distinct = dict.fromkeys(token for term in terms for token in words(term.text))
         frequency = {token: self.doc_frequency(token) for token in distinct}
-        common = COMMON_WORD_SHARE * self.snap.live_count
-        chosen = [t for t in distinct if frequency[t] <= common][:MAX_SCORED_WORDS]
+        too_common = COMMON_WORD_SHARE * self.snap.live_count
+        chosen = [t for t in distinct if frequency[t] <= too_common][:MAX_SCORED_WORDS]
         if not chosen and distinct:
             chosen = [min(distinct, key=frequency.get)]
         return {t: frequency[t] for t in chosen}
@@ -92,7 +92,7 @@ class Ranker:
                 local = docs[lo:hi] - offset
                 postings = seg.word(word)
                 if postings is not None:
-                    held, at = _common(local, postings[0])
+                    held, at = common(local, postings[0])
                     weights = postings[1][at]
                     norm = np.float32(K1 * (1 - B)) + np.float32(K1 * B / self.avg_length) * seg.text_length[local[held]]
                     scores[lo + held] += np.float32(idf * (K1 + 1)) * weights / (weights + norm)
@@ -106,23 +106,6 @@ class Ranker:
                 notices = snap.notice_of[docs] if notices is None else notices
                 scores += boost[notices]
         return scores
-
-
-def _common(wanted, postings):
-    """Where the ascending, distinct `wanted` and `postings` agree: (indexes into wanted, indexes into postings).
-
-    The shorter list is looked up in the longer one, so the cost follows the
-    smaller of the matches and the word's postings.
-    """
-    if len(wanted) <= len(postings):
-        at = np.searchsorted(postings, wanted)
-        np.minimum(at, len(postings) - 1, out=at)
-        held = np.flatnonzero(postings[at] == wanted) if len(postings) else np.zeros(0, np.int64)
-        return held, at[held]
-    at = np.searchsorted(wanted, postings)
-    np.minimum(at, len(wanted) - 1, out=at)
-    found = np.flatnonzero(wanted[at] == postings)
-    return at[found], found
 
 
 def top(snap, docs, scores, limit):

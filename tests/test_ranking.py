@@ -1,6 +1,6 @@
 """The shortcuts ranking, matching and facets take give exactly what the plain computation gives.
 
-`top` picks a page from a sample-bounded set of candidates, `_common` and
+`top` picks a page from a sample-bounded set of candidates, `common` and
 `intersect` join sorted lists by search or by merge, `Strings.owners` finds a
 position's paragraph from a block table, scores are computed for the matches
 only, and a long facet builds only the values it shows. Each is checked here
@@ -18,8 +18,8 @@ from hypothesis import strategies as st
 from indexer import writers
 from indexer.arrays import BLOCK_BITS, Strings
 from indexer.build import rebuild
-from search_app.matching import intersect
-from search_app.ranking import TOP_SAMPLE, _common, by_rank, top
+from search_app.matching import common, intersect
+from search_app.ranking import TOP_SAMPLE, by_rank, top
 from search_app import search
 from search_app.search import Engine, SearchRequest
 from search_app.snapshot import facet_sort_key
@@ -58,7 +58,7 @@ sorted_sets = st.lists(st.integers(0, 500), max_size=300).map(lambda xs: np.arra
 
 @given(wanted=sorted_sets, postings=sorted_sets)
 def test_common_finds_where_two_sorted_lists_agree_from_either_side(wanted, postings):
-    held, at = _common(wanted, postings)
+    held, at = common(wanted, postings)
     assert np.array_equal(wanted[held], postings[at])
     assert wanted[held].tolist() == sorted(set(wanted.tolist()) & set(postings.tolist()))
 
