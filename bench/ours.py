@@ -1,4 +1,4 @@
-"""Our engine measured in-process, through its public entry point `Engine.search`.
+"""Our engine measured in-process, through the backend seam's `search` (the embedded backend).
 
     python bench/ours.py query  --index DIR [--passes 2]   (JSON timings on stdout)
     python bench/ours.py recall --index DIR                (JSON matching keys on stdout)
@@ -20,7 +20,8 @@ sys.path.insert(1, str(Path(__file__).resolve().parent.parent))
 
 from queries import QUERIES  # noqa: E402
 from indexer import settings  # noqa: E402
-from search_app.search import Engine, SearchRequest  # noqa: E402
+from search_core.embedded.engine import EmbeddedBackend  # noqa: E402
+from search_core.results import SearchRequest  # noqa: E402
 
 ALL = 10 ** 7
 
@@ -38,7 +39,7 @@ def status():
 
 def open_engine(index_dir, config=None):
     """The engine as `notice-search serve` starts it: index loaded, arrays read, jieba's dictionary loaded."""
-    engine = Engine(index_dir, config)
+    engine = EmbeddedBackend(index_dir, config)
     engine.warm()
     return engine
 

@@ -3,7 +3,7 @@
     python bench/profiling.py build --data DIR --index DIR [--top 30]
     python bench/profiling.py query --index DIR [--top 30]
 
-`query` wraps the engine's phases that exist in this version of search_app/search.py
+`query` wraps the engine's phases that exist in this version of search_core/embedded/engine.py
 (substring matching, BM25 scoring, facet counting, ordering, hit rendering) with timers, runs
 the queries of bench/queries.py once, cold, and prints each phase's share and the
 slowest queries; then a cProfile of a second pass. Nothing in indexer/ or search_app/
@@ -25,14 +25,13 @@ sys.path.insert(1, str(Path(__file__).resolve().parent.parent))
 
 from queries import QUERIES  # noqa: E402
 
-#: (dotted name in search_app.search, label); a name missing in this version is skipped.
+#: (dotted name in search_core.embedded.engine, label); a name missing in this version is skipped.
 PHASES = (("term_mask", "match: bigram positions"),
           ("Ranker.scores", "rank: BM25 from the arrays"),
-          ("_selected", "facet selections"),
-          ("_FacetCounter.counts", "facet counts"),
-          ("Engine._facet", "facet values and labels"),
+          ("FacetCounter.counts", "facet counts"),
+          ("EmbeddedBackend._facet", "facet values and labels"),
           ("_Match.ordered", "order: top k"),
-          ("Engine._hit", "hits: text, highlight"))
+          ("EmbeddedBackend._hit", "hits: text, highlight"))
 
 
 def print_stats(profile, top):
@@ -47,6 +46,7 @@ def cmd_build(args):
     import inspect
 
     from indexer.build import rebuild
+    from indexer.cli import summary_lines
 
     # In this process, so cProfile sees the parsing and indexing, not a wait for workers.
     kwargs = {"procs": 1} if "procs" in inspect.signature(rebuild).parameters else {}
@@ -55,13 +55,13 @@ def cmd_build(args):
     profile.enable()
     summary = rebuild(args.data, args.index, **kwargs)
     profile.disable()
-    print(f"rebuild: {time.perf_counter() - started:.1f} s (under cProfile); " + " / ".join(summary.lines()))
+    print(f"rebuild: {time.perf_counter() - started:.1f} s (under cProfile); " + " / ".join(summary_lines(summary)))
     print_stats(profile, args.top)
 
 
 def cmd_query(args):
-    from indexer.analysis import words
-    from search_app import search
+    from search_core.embedded import engine as search
+    from search_core.results import SearchRequest
 
     spent = defaultdict(float)
     current = {}
@@ -86,14 +86,14 @@ def cmd_query(args):
         if owner is not None and hasattr(owner, name):
             setattr(owner, name, timed(label, getattr(owner, name)))
     t0 = time.perf_counter()
-    engine = search.Engine(args.index)
+    engine = search.EmbeddedBackend(args.index)
     engine.warm()  # as the server and bench/ours.py open it: the arrays read, jieba loaded
     print(f"open: {time.perf_counter() - t0:.2f} s")
     rows, total = [], 0.0
     for kind, q, filters in QUERIES:
         current.clear()
         t0 = time.perf_counter()
-        result = engine.search(search.SearchRequest(q=q, filters=filters))
+        result = engine.search(SearchRequest(q=q, filters=filters))
         ms = (time.perf_counter() - t0) * 1000
         total += ms
         rows.append((ms, kind, q, filters, result.total, {k: v * 1000 for k, v in current.items()}))

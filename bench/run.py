@@ -1,7 +1,7 @@
 """`./dev bench`: speed, size and recall of our index and the naive baseline, side by side.
 
 For each corpus size N (--sizes, default 1000,10000) it generates (or reuses) the
-seeded corpus under bench/work/, then for ours (`notice-index rebuild`, `Engine`,
+seeded corpus under bench/work/, then for ours (`notice-index rebuild`, the embedded backend,
 `notice-search serve`) and the baseline (`bench/baseline.py`) measures: build time,
 MB/s and peak memory; index size; the time to update one changed notice; query
 latency over the fixed queries of `bench/queries.py` in-process and over HTTP; the

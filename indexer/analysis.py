@@ -30,21 +30,19 @@ import re
 import threading
 import unicodedata
 from functools import lru_cache
+from pathlib import Path
 
 import jieba
 from whoosh.analysis import Filter, Token, Tokenizer
 
 from . import settings
+from .errors import UserDictError
 
 #: Weight of a dictionary word found inside a longer word, relative to a whole word.
 SUBWORD_BOOST = 0.5
 
 _jieba = None
 _jieba_lock = threading.Lock()
-
-
-class UserDictError(ValueError):
-    """The jieba user dictionary has a line jieba cannot use; the message names it."""
 
 
 def jieba_tokenizer():
@@ -91,9 +89,10 @@ def user_words(path):
     and `#` comments. Words are folded, because jieba cuts folded text.
     """
     try:
-        lines = path.read_text(encoding="utf-8-sig").splitlines()
+        lines = Path(path).read_text(encoding="utf-8-sig").splitlines()
     except FileNotFoundError:
-        return []
+        raise UserDictError(f"{path}: jieba user dictionary not found; set NOTICE_SEARCH_USER_DICT "
+                            "to an existing file.") from None
     except (OSError, UnicodeDecodeError) as exc:
         raise UserDictError(f"Cannot read the jieba user dictionary {path} ({exc}); "
                             "fix the file or point NOTICE_SEARCH_USER_DICT elsewhere.") from None

@@ -11,6 +11,8 @@ import json
 import os
 from pathlib import Path
 
+from .store import NOTICES
+
 CATALOG = "catalog.json"
 
 
@@ -79,3 +81,39 @@ def write(path, entries):
 
 def read(path):
     return json.loads(Path(path).read_text(encoding="utf-8"))
+
+
+def read_notice(notices_path, entry):
+    """The parser's dict of one notice, read from its line of notices.jsonl."""
+    with open(notices_path, "rb") as lines:
+        lines.seek(entry["offset"])
+        return json.loads(lines.read(entry["length"]))
+
+
+def rewrite(live, building, removed, moved, added):
+    """An update's notices.jsonl and catalog: the live ones without `removed`, `moved` ones with their new
+    source ({id: source}), and the `added` Notices at the end.
+
+    Unchanged notices are copied as byte ranges (`NoticeLines.copy`), never parsed.
+    """
+    old_entries = sorted(read(Path(live) / CATALOG), key=lambda e: e["offset"])
+    lines = NoticeLines(Path(building) / NOTICES)
+    with open(Path(live) / NOTICES, "rb") as old:
+        unchanged = []
+        for kept in old_entries:
+            if kept["id"] in removed:
+                continue
+            if kept["id"] not in moved:
+                unchanged.append(kept)
+                continue
+            lines.copy(old, unchanged)
+            unchanged = []
+            old.seek(kept["offset"])
+            data = json.loads(old.read(kept["length"]))
+            data["source"] = moved[kept["id"]]
+            meta = {k: v for k, v in kept.items() if k not in ("offset", "length")}
+            lines.add(json.dumps(data, ensure_ascii=False), {**meta, "source": data["source"]})
+        lines.copy(old, unchanged)
+    for notice in added:
+        lines.add(json.dumps(notice.to_dict(), ensure_ascii=False), entry(notice))
+    lines.close(Path(building) / CATALOG)

@@ -12,9 +12,9 @@ import os
 import sys
 from itertools import islice
 
-from . import settings, store
-from .build import BuildError, check, is_stale, rebuild, update
-from .notice import NoticeError
+from . import config, settings
+from .build import check, is_stale, rebuild, update
+from .errors import NoticeError, NoticeSearchError, QueryError
 from .parsing import parse_file
 from .progress import for_terminal
 
@@ -40,9 +40,28 @@ def _folders(args):
 
 
 def _report(summary):
-    for line in summary.lines():
+    for line in summary_lines(summary):
         print(f"notice-index: {line}", flush=True)
     return 2 if summary.skipped else 0
+
+
+def summary_lines(summary):
+    """The closing report of a rebuild, update or check (`build.Summary`), a line at a time."""
+    totals = f"{summary.notices} notices, {summary.paragraphs} paragraphs"
+    yield from summary.notes
+    if summary.action == "check":
+        yield f"checked: {totals} would be indexed ({summary.seconds:.1f} s)"
+    elif summary.action == "update" and not summary.generation:
+        yield f"already up to date: {totals} ({summary.seconds:.1f} s)"
+    elif summary.action == "update":
+        changes = ", ".join(f"{summary.files[k]} {k}" for k in ("added", "changed", "removed") if summary.files[k])
+        yield f"updated ({changes}); {summary.generation} is live: {totals} in {summary.seconds:.1f} s"
+    else:
+        yield f"rebuilt; {summary.generation} is live: {totals} in {summary.seconds:.1f} s"
+    for source, reason in sorted(summary.skipped):
+        yield f"skipped {source}: {reason}"
+    for source, sentence in sorted(summary.warnings):
+        yield f"warning {source}: {sentence}"
 
 
 def cmd_rebuild(args):
@@ -68,19 +87,20 @@ def cmd_check(args):
 
 def cmd_search(args):
     """Search the live index; print the hits, or one JSON line per query with --json."""
-    from search_app.search import Engine, QueryError, SearchRequest
+    from search_core.backend import open_backend
+    from search_core.results import SearchRequest
 
     _data_dir, index_dir = _folders(args)
-    config = settings.as_dict({"INDEX_DIR": index_dir})
-    engine = Engine(index_dir, config)
-    engine.snapshot()  # fail early, once, when there is no index
+    values = settings.as_dict({"INDEX_DIR": index_dir})
+    backend = open_backend(values)
+    backend.open()  # fail early, once, when there is no index
     status = 0
     for query in _queries(args.queries):
-        request = SearchRequest(q=query, per_page=min(args.limit, config["MAX_PER_PAGE"]))
+        request = SearchRequest(q=query, per_page=min(args.limit, values["MAX_PER_PAGE"]))
         try:
-            result = engine.search(request)
-            hits = result.hits if args.limit <= config["MAX_PER_PAGE"] else \
-                list(islice(engine.all_hits(request), args.limit))
+            result = backend.search(request)
+            hits = result.hits if args.limit <= values["MAX_PER_PAGE"] else \
+                list(islice(backend.all_hits(request), args.limit))
         except QueryError as exc:
             status = 2
             if args.json:
@@ -181,8 +201,9 @@ def build_parser():
 def main(argv=None):
     args = build_parser().parse_args(argv)
     try:
+        config.check()
         return args.func(args)
-    except (settings.SettingError, BuildError, store.IndexUnavailable, store.IndexBusy) as exc:
+    except NoticeSearchError as exc:
         if args.command in ("rebuild", "update"):
             print(f"notice-index: {args.command} failed, nothing changed: {exc}", file=sys.stderr)
         else:

@@ -29,15 +29,6 @@ LEVELS = ("中央", "省", "市", "县")
 KINDS = ("notice", "other")
 
 
-class NoticeError(Exception):
-    """A file could not be turned into a notice. str() names the file and the reason."""
-
-    def __init__(self, path, reason):
-        self.path = str(path)
-        self.reason = reason
-        super().__init__(f"{self.path}: {reason}")
-
-
 @dataclass
 class Region:
     province: Optional[str] = None
@@ -129,3 +120,16 @@ def _plain(value):
     if isinstance(value, list):
         return [_plain(item) for item in value]
     return value
+
+
+def display_title(notice):
+    """How a notice is named in lists: its title, or for a notice printed without one, a title built from its unit.
+
+    `notice` is a Notice, the parser's dict of one, or a catalog entry.
+    """
+    get = notice.get if isinstance(notice, dict) else lambda key: getattr(notice, key)
+    if get("title"):
+        return get("title")
+    if get("issuer"):
+        return f"{get('issuer')}巡察整改情况（原文无标题）"
+    return get("source")

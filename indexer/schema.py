@@ -17,21 +17,6 @@ from whoosh.system import pack_uint
 
 from .analysis import ChineseAnalyzer, word_counts
 
-#: Facet fields, in the order the search page shows them: (field, label, multi-valued).
-FACETS = (
-    ("category", "巡察领域", False),
-    ("problem_type", "问题类型", True),
-    ("role", "段落类型", False),
-    ("notice", "通报", False),
-    ("province", "省份", False),
-    ("city", "城市", False),
-    ("year", "年份", False),
-    ("level", "巡察层级", False),
-)
-
-#: Extra weight of a match in these fields, over one in the paragraph text (BM25F).
-FIELD_BOOSTS = {"title": 3.0, "headings": 2.0, "text": 1.0}
-
 HEADING_SEPARATOR = " › "
 
 

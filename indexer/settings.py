@@ -6,14 +6,42 @@ configuration table is checked against this table by `tests/test_docs.py`.
 
 Precedence, highest first: command-line flag or test config, then the
 environment variable, then the default. Relative paths given by a user are taken
-from the current directory; the defaults are relative to the project folder.
+from the current directory.
+
+Where things live by default: the files people edit (taxonomy, dictionaries)
+ship inside the package (`indexer/dictionaries/`, found with importlib.resources)
+and settings may point at the user's own copies. The notices and the index are
+the user's: in a checkout of the project they default to its `data/notices` and
+`instance/index`; an installed package has no project folder, so they default
+to `$XDG_DATA_HOME/notice-search/` (`~/.local/share/notice-search/notices` and
+`.../index`), never inside site-packages.
 """
 
 import os
 from dataclasses import dataclass
+from importlib import resources
 from pathlib import Path
 
+from .errors import SettingError
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+#: A checkout holds the project's setup.cfg next to the package; an installed package does not.
+IN_CHECKOUT = (PROJECT_ROOT / "setup.cfg").is_file() and (PROJECT_ROOT / "indexer").is_dir()
+
+
+def _user_data_home():
+    return Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share") / "notice-search"
+
+
+#: Where the notices and the index live unless a setting says otherwise.
+USER_HOME = PROJECT_ROOT if IN_CHECKOUT else _user_data_home()
+DEFAULT_DATA = PROJECT_ROOT / "data" / "notices" if IN_CHECKOUT else USER_HOME / "notices"
+DEFAULT_INDEX = PROJECT_ROOT / "instance" / "index" if IN_CHECKOUT else USER_HOME / "index"
+
+
+def packaged(name):
+    """The path of a people-edited file shipped with the package (`indexer/dictionaries/NAME`)."""
+    return Path(str(resources.files("indexer").joinpath("dictionaries", name)))
 
 
 @dataclass(frozen=True)
@@ -22,9 +50,12 @@ class Setting:
     env: str
     default: object
     help: str
+    choices: tuple = ()  # the values allowed, when only a few are
 
     def convert(self, raw):
         """Turn a raw string from the environment into the default's type."""
+        if self.choices and raw not in self.choices:
+            raise SettingError(f"{self.env}={raw!r} is not one of {', '.join(self.choices)}; unset it or give one.")
         if isinstance(self.default, bool):
             return str(raw).strip().lower() in {"1", "true", "yes", "on"}
         if isinstance(self.default, int):
@@ -39,19 +70,17 @@ class Setting:
         return raw
 
 
-class SettingError(ValueError):
-    """A setting has a value that cannot be used; the message names it."""
-
-
 SETTINGS = (
-    Setting("DATA_DIR", "NOTICE_SEARCH_DATA", PROJECT_ROOT / "data" / "notices",
+    Setting("DATA_DIR", "NOTICE_SEARCH_DATA", DEFAULT_DATA,
             "Folder of notice text files (*.txt, searched recursively) to index and to serve as originals."),
-    Setting("INDEX_DIR", "NOTICE_SEARCH_INDEX", PROJECT_ROOT / "instance" / "index",
+    Setting("INDEX_DIR", "NOTICE_SEARCH_INDEX", DEFAULT_INDEX,
             "Folder holding the live index; rebuilds are written beside it and switched in atomically."),
-    Setting("USER_DICT", "NOTICE_SEARCH_USER_DICT", PROJECT_ROOT / "data" / "userdict.txt",
+    Setting("USER_DICT", "NOTICE_SEARCH_USER_DICT", packaged("userdict.txt"),
             "jieba user dictionary: words the tokenizer keeps whole."),
-    Setting("TAXONOMY", "NOTICE_SEARCH_TAXONOMY", PROJECT_ROOT / "data" / "taxonomy.toml",
+    Setting("TAXONOMY", "NOTICE_SEARCH_TAXONOMY", packaged("taxonomy.toml"),
             "Problem-type taxonomy: each type and the words that signal it."),
+    Setting("BACKEND", "NOTICE_SEARCH_BACKEND", "embedded",
+            "Search backend: `embedded` reads the index folder on this machine.", choices=("embedded",)),
     Setting("MAX_FILE_MB", "NOTICE_SEARCH_MAX_FILE_MB", 10,
             "Largest notice file, in MB; larger files are skipped with a message."),
     Setting("HOST", "NOTICE_SEARCH_HOST", "127.0.0.1",

@@ -33,6 +33,8 @@ from pathlib import Path
 
 from filelock import FileLock, Timeout
 
+from .errors import IndexBusy, IndexUnavailable
+
 MARKER = "NOTICE_SEARCH_INDEX"
 FORMAT = 3
 CURRENT = "current"
@@ -42,14 +44,6 @@ NOTICES = "notices.jsonl"
 FILES = "files.jsonl"
 
 _OURS = re.compile(r"^(NOTICE_SEARCH_INDEX(\.tmp)?|current|\.lock|\.current-\d+|gen-\d{6}|building-[\d-]+)$")
-
-
-class IndexUnavailable(Exception):
-    """The index folder is missing, foreign or damaged; the message says which and what to do."""
-
-
-class IndexBusy(Exception):
-    """Another rebuild or update holds the index folder's lock; the message names its process."""
 
 
 def _write_json(path, data):
@@ -190,21 +184,32 @@ def new_building_folder(root):
 def link_whoosh(source_gen, building):
     """Give `building` a Whoosh folder sharing the files of `source_gen`'s, for an update.
 
-    Hard links make this instant whatever the index size, and are safe because
-    Whoosh never rewrites a segment or TOC file: a commit writes new files and a
-    new TOC, and deletions are recorded in that TOC. Whoosh's lock file is not
-    shared. Falls back to copying where hard links are not possible.
+    Safe because Whoosh never rewrites a segment or TOC file: a commit writes new
+    files and a new TOC, and deletions are recorded in that TOC. Whoosh's lock
+    file is not shared.
     """
-    source, target = Path(source_gen) / WHOOSH, Path(building) / WHOOSH
-    target.mkdir()
-    for path in source.iterdir():
-        if not path.is_file() or path.name.endswith("WRITELOCK"):
+    target = Path(building) / WHOOSH
+    link_files(Path(source_gen) / WHOOSH, target, skip="WRITELOCK")
+    return target
+
+
+def link_files(source, target, skip=None):
+    """Give `target` (created if need be) every file of `source`, as hard links where possible.
+
+    Only for files that are never rewritten once written (segments, their
+    arrays): then a link makes this instant whatever the index size. Falls
+    back to copying where hard links are not possible; names ending in `skip`
+    are left out.
+    """
+    target = Path(target)
+    target.mkdir(parents=True, exist_ok=True)
+    for path in Path(source).iterdir():
+        if not path.is_file() or (skip and path.name.endswith(skip)):
             continue
         try:
             os.link(path, target / path.name)
         except OSError:
             shutil.copy2(path, target / path.name)
-    return target
 
 
 def switch_to(root, building):

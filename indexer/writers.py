@@ -30,8 +30,8 @@ from whoosh import index as whoosh_index
 from whoosh.reading import SegmentReader
 from whoosh.writing import SegmentWriter
 
-from . import arrays, catalog
-from .notice import NoticeError
+from . import arrays, catalog, store
+from .errors import ConfigError, NoticeError, WorkerFailed
 from .parsing import parse_file
 from .schema import LeanCodec, paragraph_documents
 
@@ -42,10 +42,10 @@ FILES_PER_WORKER = 60
 LIMITMB = 4096
 #: Files between two garbage collections in a writer (see `fill`).
 GC_EVERY = 50
-
-
-class WorkerFailed(Exception):
-    """A worker process stopped or raised; the message says how."""
+#: Segments with fewer documents than this are "small": updates add one each.
+SMALL_SEGMENT = 5000
+#: Once an update would leave this many small segments, it merges them into its own.
+MAX_SMALL_SEGMENTS = 8
 
 
 @dataclass(frozen=True)
@@ -68,6 +68,8 @@ def parse(job, data_dir):
         notice = parse_file(job.path, root=data_dir)
     except NoticeError as exc:
         return None, exc.reason
+    except ConfigError:
+        raise
     except Exception as exc:  # a parser bug must cost one file, not the whole rebuild
         return None, f"the parser failed on it ({type(exc).__name__}: {exc}); please report this file"
     if notice.id != job.sha256[:16]:
@@ -104,8 +106,7 @@ def fill(whoosh_dir, data_dir, jobs, emit, limitmb=LIMITMB):
                 continue
             for document in paragraph_documents(notice):
                 writer.add_document(**document)
-            for paragraph in notice.paragraphs:
-                records[arrays.doc_key(notice.id, paragraph.n)] = arrays.record(notice, paragraph)
+            records.update(arrays.records(notice))
             written += len(notice.paragraphs)
             emit(("notice", job.source, notice.id, len(notice.paragraphs),
                   json.dumps(notice.to_dict(), ensure_ascii=False), catalog.entry(notice)))
@@ -130,6 +131,57 @@ def write_arrays(whoosh_dir, ix, segment, records):
         arrays.write(arrays.segment_folder(Path(whoosh_dir).parent, segment), reader, records)
     finally:
         reader.close()
+
+
+def write_new_arrays(gen, previous, records):
+    """Give every segment of `gen`'s Whoosh index its side-car arrays.
+
+    Segments that `previous` (the live generation, for an update) already has
+    arrays for are hard-linked: a segment never changes. The others are written
+    from `records` (doc key -> arrays.record).
+    """
+    ix = whoosh_index.open_dir(str(Path(gen) / store.WHOOSH))
+    for segment in ix._segments():
+        folder = arrays.segment_folder(gen, segment)
+        old = arrays.segment_folder(previous, segment) if previous else None
+        if old is not None and (old / arrays.DONE).is_file():
+            store.link_files(old, folder)
+        else:
+            write_arrays(Path(gen) / store.WHOOSH, ix, segment, records)
+
+
+def apply_changes(whoosh_dir, removed, notices):
+    """Delete the removed notices and add the new ones, in one Whoosh commit (an update)."""
+    ix = whoosh_index.open_dir(str(whoosh_dir))
+    writer = ix.writer(codec=LeanCodec(), limitmb=LIMITMB)
+    try:
+        for notice_id in removed:
+            writer.delete_by_term("notice", notice_id)
+        for notice in notices:
+            for document in paragraph_documents(notice):
+                writer.add_document(**document)
+    except BaseException:
+        writer.cancel()
+        raise
+    writer.commit(mergetype=merge_small_segments)
+
+
+def merge_small_segments(writer, segments):
+    """Whoosh merge policy for updates: leave big segments alone, merge small ones once they pile up.
+
+    Each update adds one small segment; left alone they would slow every search
+    down. Merging them (and dropping their deleted documents) costs little
+    because they are small; the big segments of the last rebuild are never
+    rewritten, so an update stays fast however large the index.
+    """
+    small = [s for s in segments if s.doc_count_all() - s.deleted_count() < SMALL_SEGMENT]
+    if len(small) + 1 < MAX_SMALL_SEGMENTS:
+        return list(segments)
+    for segment in small:
+        reader = SegmentReader(writer.storage, writer.schema, segment)
+        writer.add_reader(reader)
+        reader.close()
+    return [s for s in segments if s not in small]
 
 
 def commit(whoosh_dir, segments):

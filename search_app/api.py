@@ -3,7 +3,7 @@
 from flask import Blueprint, Response, abort, jsonify, request, stream_with_context
 
 from .export import csv_chunks, content_disposition
-from .requests import engine, search_request
+from .requests import backend, search_request
 from .results import result_dict
 
 bp = Blueprint("api", __name__, url_prefix="/api")
@@ -12,14 +12,14 @@ bp = Blueprint("api", __name__, url_prefix="/api")
 @bp.get("/search")
 def search():
     """Search paragraphs; answer with hits and facet counts."""
-    return jsonify(result_dict(engine().search(search_request(request.args))))
+    return jsonify(result_dict(backend().search(search_request(request.args))))
 
 
 @bp.get("/search.csv")
 def search_csv():
     """Stream every matching paragraph as CSV that Excel opens."""
     search = search_request(request.args)
-    hits = engine().all_hits(search)
+    hits = backend().all_hits(search)
     return Response(stream_with_context(csv_chunks(hits)), content_type="text/csv; charset=utf-8",
                     headers={"Content-Disposition": content_disposition(search.q)})
 
@@ -27,7 +27,7 @@ def search_csv():
 @bp.get("/notices/<notice_id>")
 def notice(notice_id):
     """Return one notice as the parser wrote it."""
-    data = engine().notice(notice_id)
+    data = backend().notice(notice_id)
     if data is None:
         abort(404, description=f"没有编号为 {notice_id} 的通报：请检查编号，或重新检索。")
     return jsonify(data)

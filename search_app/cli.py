@@ -3,7 +3,8 @@
 import argparse
 import sys
 
-from indexer import settings
+from indexer import config
+from indexer.errors import NoticeSearchError
 
 
 def main(argv=None):
@@ -19,11 +20,14 @@ def main(argv=None):
 
     from . import create_app
 
-    overrides = {"HOST": args.host, "PORT": args.port, "INDEX_DIR": args.index}
-    config = settings.as_dict(overrides)
-    app = create_app({k: v for k, v in config.items()})
-    print(f"notice-search: serving http://{config['HOST']}:{config['PORT']}/ (Ctrl-C to stop)", flush=True)
-    waitress.serve(app, host=config["HOST"], port=config["PORT"], threads=config["THREADS"], ident="notice-search")
+    try:
+        values = config.check({"HOST": args.host, "PORT": args.port, "INDEX_DIR": args.index})
+        app = create_app(values)
+    except NoticeSearchError as exc:
+        print(f"notice-search: {exc}", file=sys.stderr)
+        return 1
+    print(f"notice-search: serving http://{values['HOST']}:{values['PORT']}/ (Ctrl-C to stop)", flush=True)
+    waitress.serve(app, host=values["HOST"], port=values["PORT"], threads=values["THREADS"], ident="notice-search")
     return 0
 
 

@@ -3,9 +3,7 @@
 from flask import current_app, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
 
-from indexer import store
-
-from .search import QueryError
+from indexer.errors import IndexUnavailable, QueryError
 
 SENTENCES = {
     400: "请求有误，请检查地址中的参数。",
@@ -48,6 +46,6 @@ def internal_error(exc):
 def register(app):
     """Route every error through `respond`, so the API and the pages report them alike."""
     app.register_error_handler(QueryError, bad_request)
-    app.register_error_handler(store.IndexUnavailable, index_unavailable)
+    app.register_error_handler(IndexUnavailable, index_unavailable)
     app.register_error_handler(HTTPException, http_error)
     app.register_error_handler(Exception, internal_error)

@@ -10,13 +10,14 @@ from urllib.parse import quote_plus, urlencode
 
 from flask import request, url_for
 
+from search_core.facets import BY_NAME, FACET_LIMIT
+
+from .markup import value_label
 from .requests import search_url, state_args
-from .search import FACET_LABELS
-from .search import FACET_LIMIT as LIMIT
 
 #: Characters url_for leaves unescaped in a query string (werkzeug's, after the WHATWG URL spec).
 URL_SAFE = "!$'()*,/:;?@"
-FACET_ORDER = {name: i for i, name in enumerate(FACET_LABELS)}
+FACET_ORDER = {name: i for i, name in enumerate(BY_NAME)}
 
 #: Values a facet lists before the rest go behind 更多.
 SHOWN = 10
@@ -80,12 +81,13 @@ def facet_dicts(result):
     facets = {}
     for facet in result.facets:
         kept = [v for v in facet.values if v.selected]
-        kept += [v for v in facet.values if not v.selected][:max(0, LIMIT - len(kept))]
+        kept += [v for v in facet.values if not v.selected][:max(0, FACET_LIMIT - len(kept))]
         urls = toggle_urls(search, facet.name, [v.value for v in kept])
         facets[facet.name] = {
             "label": facet.label,
             "values": [
-                {"value": v.value, "label": v.label, "count": v.count, "selected": v.selected, "toggle_url": url}
+                {"value": v.value, "label": value_label(facet.name, v.value, v.label), "count": v.count,
+                 "selected": v.selected, "toggle_url": url}
                 for v, url in zip(kept, urls)
             ],
             "truncated": len(kept) < max(facet.available, len(facet.values)),

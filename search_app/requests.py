@@ -10,7 +10,9 @@ from dataclasses import replace
 
 from flask import current_app, request, url_for
 
-from .search import FACET_LABELS, QueryError, SearchRequest
+from indexer.errors import QueryError
+from search_core.facets import BY_NAME as FACETS
+from search_core.results import SearchRequest
 
 TRUE = ("1", "true", "on", "yes")
 #: Longer than any real facet value (a notice id, a region, a problem type). Every
@@ -42,11 +44,11 @@ def search_request(args):
 
     A too-large `per_page` is clamped (the MAX_PER_PAGE setting says so); too
     many or too long facet values are refused here, because every link the page
-    draws repeats them; other out-of-range values are left for `Engine.search`
+    draws repeats them; other out-of-range values are left for the backend
     to refuse with a sentence.
     """
     config = current_app.config
-    filters = {name: _values(args, name) for name in FACET_LABELS}
+    filters = {name: _values(args, name) for name in FACETS}
     if sum(map(len, filters.values())) > config["MAX_FILTER_VALUES"]:
         raise QueryError(f"筛选条件过多：一次最多选 {config['MAX_FILTER_VALUES']} 项，请去掉一些。")
     return SearchRequest(
@@ -64,7 +66,7 @@ def state_args(search):
     args = {}
     if search.q:
         args["q"] = search.q
-    for name in FACET_LABELS:
+    for name in FACETS:
         if search.filters.get(name):
             args[name] = list(search.filters[name])
     if search.sort != "relevance":
@@ -89,5 +91,6 @@ def search_url(search, endpoint=None, **changes):
     return url_for(endpoint or request.endpoint, **state_args(replace(search, **changes)))
 
 
-def engine():
-    return current_app.extensions["engine"]
+def backend():
+    """The app's search backend (`search_core.backend`)."""
+    return current_app.extensions["backend"]

@@ -5,6 +5,7 @@ import re
 from flask import current_app, url_for
 
 from .facets import facet_dicts
+from .markup import marked
 from .requests import search_url, state_args
 
 #: Stands for the notice id in a hit's link while the rest of it is encoded once.
@@ -21,8 +22,7 @@ def result_dict(result):
     notice_url = url_for("views.notice", notice_id=ID_SLOT, **args)
     hits = []
     for hit in result.hits:
-        # A Hit holds only strings, numbers and lists of strings: a shallow copy is its asdict.
-        data = {key: list(value) if isinstance(value, list) else value for key, value in vars(hit).items()}
+        data = hit_dict(hit)
         if PLAIN_ID.fullmatch(hit.notice_id):  # ids this tool makes: nothing in them is escaped
             data["url"] = f"{notice_url.replace(ID_SLOT, hit.notice_id, 1)}#p{hit.n}"
         else:
@@ -37,6 +37,19 @@ def result_dict(result):
         "page": search.page, "per_page": search.per_page, "pages": result.pages,
         "sort": search.sort, "group": search.group, "took_ms": result.took_ms,
         "hits": hits, "facets": facet_dicts(result),
+    }
+
+
+def hit_dict(hit):
+    """A hit as the API shows it: its fields, with the matches marked in its text and headings."""
+    return {
+        "notice_id": hit.notice_id, "n": hit.n, "title": hit.title, "issuer": hit.issuer,
+        "published": hit.published, "text": hit.text, "highlight": marked(hit.text, hit.spans),
+        "headings": list(hit.headings), "category": hit.category, "role": hit.role,
+        "problem_types": list(hit.problem_types), "province": hit.province, "city": hit.city,
+        "county": hit.county, "level": hit.level, "year": hit.year, "score": hit.score,
+        "more_in_notice": hit.more_in_notice,
+        "headings_highlight": [marked(h, s) for h, s in zip(hit.headings, hit.heading_spans)],
     }
 
 

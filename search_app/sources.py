@@ -1,6 +1,6 @@
 """A notice's original text file, decoded the way the parser read it."""
 
-from indexer.notice import NoticeError
+from indexer.errors import NoticeError
 
 try:
     from indexer.parsing.reading import decode

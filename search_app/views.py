@@ -3,15 +3,18 @@
 from pathlib import Path
 
 from flask import Blueprint, Response, abort, current_app, render_template, request, url_for
-from markupsafe import Markup
+
+from indexer.errors import QueryError
+from indexer.notice import display_title
+from search_core.embedded.engine import SORTS
+from search_core.highlight import spans
+from search_core.query import parse
 
 from .facets import SHOWN, chips
+from .markup import marked
 from .outline import Section, blocks, outline
-from .query import parse
-from .requests import engine, search_request, search_url, state_args
+from .requests import backend, search_request, search_url, state_args
 from .results import page_links, result_dict
-from .search import LEVEL_LABELS, SORTS, QueryError, highlight
-from .titles import display_title
 from .sources import read_original
 
 bp = Blueprint("views", __name__)
@@ -23,7 +26,7 @@ SORT_LABELS = dict(zip(SORTS, ("相关度", "最新", "最早")))
 def search():
     """Show the search box, the hits and the facets."""
     search = search_request(request.args)
-    result = engine().search(search)
+    result = backend().search(search)
     data = result_dict(result)
     selected, clear_url = chips(data["facets"], search)
     # Without query words there is no relevance: the engine lists newest first, so say so.
@@ -39,7 +42,7 @@ def search():
 
 
 def _notice_or_404(notice_id):
-    data = engine().notice(notice_id)
+    data = backend().notice(notice_id)
     if data is None:
         abort(404, description=f"没有编号为 {notice_id} 的通报：它可能已在重建索引时移除，请重新检索。")
     return data
@@ -59,15 +62,15 @@ def notice(notice_id):
     document = []
     for block in blocks(data):
         if isinstance(block, Section):
-            block.html = Markup(highlight(block.text, terms, field="headings"))
+            block.html = marked(block.text, spans(block.text, terms, field="headings"))
         else:
-            block = dict(block, html=Markup(highlight(block["text"], terms)))
+            block = dict(block, html=marked(block["text"], spans(block["text"], terms)))
         document.append(block)
     back = state_args(search) if search else {}
     return render_template(
         "notice.html", notice=data, title=display_title(data), document=document,
         outline=outline(b for b in document if isinstance(b, Section)),
-        back_url=url_for("views.search", **back) if back else None, level_labels=LEVEL_LABELS,
+        back_url=url_for("views.search", **back) if back else None,
     )
 
 

@@ -21,7 +21,7 @@ import pytest
 from indexer import writers
 from indexer.build import rebuild
 from indexer.notice import Contact, Heading, Notice, Paragraph, Region, Stats
-from indexer.schema import FACETS
+from search_core.facets import FACETS
 from search_app import create_app
 
 TESTS = Path(__file__).parent
@@ -30,7 +30,7 @@ CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
 
-FACET_NAMES = [name for name, _, _ in FACETS]
+FACET_NAMES = [facet.name for facet in FACETS]
 SCRIPT = "<script>alert(1)</script>"
 IMG = '"><img src=x onerror=alert(2)>'
 

@@ -15,7 +15,7 @@ import pytest
 from conftest import C2, IMG, NOTICES, SCRIPT, T_EIGHT, T_MONEY, rich_expected
 from indexer.build import rebuild
 from indexer.notice import Notice
-from indexer.schema import FACETS
+from search_core.facets import FACETS
 from search_app import create_app
 from search_app.export import COLUMNS
 
@@ -79,7 +79,7 @@ def test_search_body_has_the_documented_keys(client):
 def test_facets_come_in_table_order_with_labels(client):
     body = get_json(client, "/api/search")
     assert [(name, facet["label"]) for name, facet in body["facets"].items()] == \
-        [(name, label) for name, label, _ in FACETS]
+        [(facet.name, facet.label) for facet in FACETS]
     for facet in body["facets"].values():
         assert facet["truncated"] is False
         for value in facet["values"]:
@@ -318,7 +318,7 @@ def test_an_unexpected_failure_is_a_500_that_leaks_nothing(app, monkeypatch):
     def broken(request):
         raise RuntimeError("/secret/path exploded")
 
-    monkeypatch.setattr(app.extensions["engine"], "search", broken)
+    monkeypatch.setattr(app.extensions["backend"], "search", broken)
     body = get_json(app.test_client(), "/api/search", 500)
     assert body["status"] == 500 and "secret" not in body["error"]
 
@@ -359,14 +359,14 @@ def test_a_rebuild_is_picked_up_without_a_restart(tmp_path):
 def test_facet_toggle_urls_are_those_url_for_builds(app, url):
     """Toggle and hit URLs are encoded in bulk; each must equal what `url_for` would have built."""
     from search_app.facets import toggled
-    from search_app.requests import engine, search_request, search_url
+    from search_app.requests import backend, search_request, search_url
     from search_app.results import result_dict
 
     with app.test_request_context(url):
         from flask import request
 
         search = search_request(request.args)
-        data = result_dict(engine().search(search))
+        data = result_dict(backend().search(search))
         compared = 0
         for name, facet in data["facets"].items():
             for value in facet["values"]:

@@ -23,10 +23,11 @@ from pathlib import Path
 
 import pytest
 
-from indexer.notice import NoticeError
+from indexer.errors import NoticeError
 from indexer.parsing import parse_file
 from indexer.parsing.reading import max_bytes
-from search_app.search import Engine, SearchRequest
+from search_core.embedded.engine import EmbeddedBackend
+from search_core.results import SearchRequest
 
 TESTS = Path(__file__).parent
 PROJECT = TESTS.parent
@@ -178,7 +179,7 @@ def test_rebuild_skips_each_bad_file_with_its_reason_and_exits_2(bad_data, rebui
 def test_every_good_and_decodable_file_is_indexed_once(bad_data, rebuilt):
     _data, _skipped, words = bad_data
     _result, index, _seconds = rebuilt
-    engine = Engine(index)
+    engine = EmbeddedBackend(index)
     sources = sorted(n["source"] for n in engine.notices())
     assert sources == sorted(words)
 
@@ -186,7 +187,7 @@ def test_every_good_and_decodable_file_is_indexed_once(bad_data, rebuilt):
 @pytest.mark.parametrize("name", sorted(good_files()))
 def test_a_word_of_each_decodable_file_finds_it(bad_data, rebuilt, name):
     word = bad_data[2][name]
-    engine = Engine(rebuilt[1])
+    engine = EmbeddedBackend(rebuilt[1])
     hits = engine.search(SearchRequest(q=word, per_page=50)).hits
     found = {engine.notice(hit.notice_id)["source"] for hit in hits if word in hit.text}
     assert found == {name}
@@ -194,7 +195,7 @@ def test_a_word_of_each_decodable_file_finds_it(bad_data, rebuilt, name):
 
 
 def test_encodings_are_decoded_exactly(bad_data, rebuilt):
-    engine = Engine(rebuilt[1])
+    engine = EmbeddedBackend(rebuilt[1])
     texts = {engine.notice(hit.notice_id)["source"]: hit.text
              for word in ("国标扩展", "汉字内码扩展", "双字节编码", "字节顺序标记", "空字节之间")
              for hit in engine.search(SearchRequest(q=word)).hits if word in hit.text}
@@ -208,7 +209,7 @@ def test_encodings_are_decoded_exactly(bad_data, rebuilt):
 
 
 def test_the_structure_of_odd_notices_survives(rebuilt):
-    engine = Engine(rebuilt[1])
+    engine = EmbeddedBackend(rebuilt[1])
     by_source = {n["source"]: engine.notice(n["id"]) for n in engine.notices()}
     assert len(by_source["headings.txt"]["headings"]) == 3110
     assert len(by_source["one-line.txt"]["paragraphs"]) == 1
@@ -219,7 +220,7 @@ def test_the_structure_of_odd_notices_survives(rebuilt):
 def test_names_with_shell_metacharacters_run_nothing(bad_data, rebuilt):
     data = bad_data[0]
     assert not (data / "PWNED").exists() and not (PROJECT / "PWNED").exists()
-    assert WEIRD_NAME in {n["source"] for n in Engine(rebuilt[1]).notices()}
+    assert WEIRD_NAME in {n["source"] for n in EmbeddedBackend(rebuilt[1]).notices()}
 
 
 def test_check_reports_the_same_files_and_indexes_nothing(bad_data, tmp_path):

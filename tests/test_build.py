@@ -4,12 +4,8 @@ import io
 import json
 import os
 import re
-import signal
-import subprocess
-import sys
 import threading
 import time
-import uuid
 from collections import Counter
 from pathlib import Path
 
@@ -17,9 +13,11 @@ import pytest
 from whoosh import index as whoosh_index
 
 from indexer import settings, store, writers
-from indexer.build import BuildError, check, is_stale, rebuild, update
+from indexer.build import check, is_stale, rebuild, update
+from indexer.errors import BuildError, ConfigError
 from indexer.progress import Progress
-from search_app.search import Engine, SearchRequest
+from search_core.embedded.engine import EmbeddedBackend
+from search_core.results import SearchRequest
 
 NOTICES = Path(__file__).parent / "notices" / "complete"
 PROJECT = Path(__file__).resolve().parent.parent
@@ -74,7 +72,7 @@ def test_each_rebuild_makes_a_new_generation_and_keeps_only_the_previous(data, i
 
 def test_a_running_engine_picks_up_a_new_generation_without_restart(data, index):
     rebuild(data, index)
-    engine = Engine(index)
+    engine = EmbeddedBackend(index)
     assert engine.search(SearchRequest(q="甲乙丙丁戊")).total == 0
     # In traditional script with full-width digits: simplified, half-width queries find it.
     (data / "new.txt").write_text(EXTRA.format("整改措施：黨風廉政甲乙丙丁戊，完成１２項。"), encoding="utf-8")
@@ -116,7 +114,7 @@ def test_update_adds_replaces_and_removes_only_the_changed_notices(data, index, 
 
 def test_a_running_engine_serves_an_update(data, index):
     rebuild(data, index)
-    engine = Engine(index)
+    engine = EmbeddedBackend(index)
     engine.search(SearchRequest(q="巡察"))
     change_the_data(data)
     update(data, index)
@@ -202,7 +200,7 @@ def test_a_folder_that_is_not_an_index_folder_is_refused(data, tmp_path):
         rebuild(data, foreign)
     assert sorted(p.name for p in foreign.iterdir()) == ["notes.txt"]
     with pytest.raises(store.IndexUnavailable, match="No index"):
-        Engine(foreign).search(SearchRequest(q="巡察"))
+        EmbeddedBackend(foreign).search(SearchRequest(q="巡察"))
 
 
 def test_a_generation_without_its_marker_is_never_opened(data, index):
@@ -210,7 +208,7 @@ def test_a_generation_without_its_marker_is_never_opened(data, index):
     gen, _marker = store.open_generation(index)
     (gen / store.MARKER).unlink()
     with pytest.raises(store.IndexUnavailable, match="was not written by notice-index"):
-        Engine(index).search(SearchRequest(q="巡察"))
+        EmbeddedBackend(index).search(SearchRequest(q="巡察"))
 
 
 def test_pointing_at_a_generation_instead_of_its_index_folder_is_refused(data, index):
@@ -286,7 +284,7 @@ def test_a_broken_user_dictionary_stops_the_rebuild_before_anything_is_written(d
     userdict = tmp_path / "userdict.txt"
     userdict.write_text("巡察组\n巡察 组 n x\n", encoding="utf-8")
     monkeypatch.setenv(settings.BY_NAME["USER_DICT"].env, str(userdict))
-    with pytest.raises(BuildError, match="line 2"):
+    with pytest.raises(ConfigError, match="line 2"):
         rebuild(data, index)
     assert not index.exists()
 
@@ -306,61 +304,6 @@ def test_worker_processes_load_the_user_dictionary(data, index, tmp_path, monkey
         assert searcher.doc_frequency("text", made_up) == 1
 
 
-def many_notices(folder, copies):
-    """`copies` distinct notices per complete notice: each gets its own closing line."""
-    folder.mkdir()
-    for path in sorted(NOTICES.glob("*.txt")):
-        raw = path.read_bytes()
-        for i in range(copies):
-            (folder / f"{path.stem}-{i:03d}.txt").write_bytes(raw + f"\n附：第{i}号副本。\n".encode())
-    return folder
-
-
-def indexing_started(index):
-    """True once a rebuild's workers have sent back their first notices."""
-    return any(p.stat().st_size for p in index.glob("building-*/" + store.NOTICES))
-
-
-def tagged_processes(tag):
-    found = []
-    for environ in Path("/proc").glob("[0-9]*/environ"):
-        try:
-            if tag.encode() in environ.read_bytes():
-                found.append(int(environ.parent.name))
-        except OSError:
-            pass
-    return found
-
-
-@pytest.mark.skipif(not Path("/proc/self/environ").exists(), reason="needs Linux /proc")
-def test_a_rebuild_killed_midway_leaves_the_old_index_serving_and_the_next_one_recovers(data, index, tmp_path):
-    before = rebuild(data, index)
-    big = many_notices(tmp_path / "big", copies=26)
-    tag = f"notice-index-test-{uuid.uuid4()}"
-    env = {**os.environ, "NOTICE_SEARCH_TEST_TAG": tag}
-    command = [sys.executable, "-m", "indexer.cli", "rebuild", "--data", str(big), "--index", str(index)]
-    proc = subprocess.Popen(command, cwd=PROJECT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.monotonic() + 60
-    while not indexing_started(index) and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert proc.poll() is None, "the rebuild finished before it could be killed; give it more notices"
-    assert len(tagged_processes(tag)) >= 3  # the rebuild and its two workers
-    proc.send_signal(signal.SIGKILL)
-    proc.wait()
-
-    engine = Engine(index)
-    assert engine.search(SearchRequest(q="")).total == before.paragraphs
-    assert len(generations(index)) == 2  # the live one and the killed build's leftovers
-    deadline = time.monotonic() + 10
-    while tagged_processes(tag) and time.monotonic() < deadline:
-        time.sleep(0.2)
-    assert tagged_processes(tag) == []  # its worker processes went with it
-
-    after = rebuild(data, index)  # no stale lock in the way
-    assert generations(index) == ["gen-000001", "gen-000002"]
-    assert engine.search(SearchRequest(q="")).total == after.paragraphs == before.paragraphs
-
-
 def search_everything(engine, queries):
     """Every query's hits as (notice id, n, text), in result order, with the facet counts."""
     out = {}
@@ -374,8 +317,8 @@ def search_everything(engine, queries):
 def test_updates_that_merge_small_segments_search_exactly_like_a_fresh_rebuild(data, index, tmp_path, monkeypatch):
     # Every update adds a segment with its own side-car arrays; the third merges the
     # small ones (and drops their deleted paragraphs) into a new segment.
-    monkeypatch.setattr("indexer.build.MAX_SMALL_SEGMENTS", 3)
-    monkeypatch.setattr("indexer.build.SMALL_SEGMENT", 100)
+    monkeypatch.setattr("indexer.writers.MAX_SMALL_SEGMENTS", 3)
+    monkeypatch.setattr("indexer.writers.SMALL_SEGMENT", 100)
     rebuild(data, index)
     for step in range(4):
         target = sorted(p for p in data.iterdir() if p.suffix == ".txt")[step % 3]
@@ -387,7 +330,7 @@ def test_updates_that_merge_small_segments_search_exactly_like_a_fresh_rebuild(d
     ix = whoosh_index.open_dir(str(gen / store.WHOOSH))
     assert 1 < len(ix._segments()) < 5  # merged, not one per update
     # The arrays line up with Whoosh's documents, segment by segment.
-    engine = Engine(index)
+    engine = EmbeddedBackend(index)
     snap = engine.snapshot()
     with ix.reader() as reader:
         keys = reader.column_reader("doc_key")
@@ -401,14 +344,14 @@ def test_updates_that_merge_small_segments_search_exactly_like_a_fresh_rebuild(d
     fresh = tmp_path / "fresh"
     rebuild(data, fresh)
     queries = ["", "差旅费", '"整改台账已更新"', "补充说明", "巡察 整改", "新增 -差旅费", '"第3次"', "的"]
-    assert search_everything(engine, queries) == search_everything(Engine(fresh), queries)
+    assert search_everything(engine, queries) == search_everything(EmbeddedBackend(fresh), queries)
 
 
 def test_an_engine_following_many_rebuilds_does_not_keep_old_generations_open(data, index):
     import gc
 
     rebuild(data, index)
-    engine = Engine(index)
+    engine = EmbeddedBackend(index)
     engine.search(SearchRequest(q="巡察"))
 
     def open_files():

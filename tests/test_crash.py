@@ -14,6 +14,7 @@ import subprocess
 import sys
 import threading
 import time
+import uuid
 from pathlib import Path
 
 import numpy as np
@@ -25,7 +26,8 @@ from indexer import arrays, store
 from indexer.build import rebuild
 from indexer.parsing import parse_file
 from indexer.schema import make_schema
-from search_app.search import Engine, SearchRequest
+from search_core.embedded.engine import EmbeddedBackend
+from search_core.results import SearchRequest
 
 TESTS = Path(__file__).parent
 PROJECT = TESTS.parent
@@ -69,14 +71,34 @@ def small(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def big(tmp_path_factory):
-    return copies(tmp_path_factory.mktemp("big") / "data", 12)
+    """Enough notices for a rebuild to run two worker processes (`writers.FILES_PER_WORKER`)."""
+    return copies(tmp_path_factory.mktemp("big") / "data", 26)
 
 
-def start(data, index, *wrap):
+def start(data, index, tag, *wrap):
+    """The rebuild CLI in a subprocess; it and its workers carry `tag` in their environment."""
     command = [sys.executable, "-m", "indexer.cli", "rebuild", "--data", str(data), "--index", str(index)]
     if wrap:
         command = [sys.executable, "-c", STOPPING, *wrap, *command[3:]]
-    return subprocess.Popen(command, cwd=PROJECT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    env = {**os.environ, "NOTICE_SEARCH_TEST_TAG": tag}
+    return subprocess.Popen(command, cwd=PROJECT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+
+
+def tagged_processes(tag):
+    """The processes whose environment holds `tag`: a rebuild started by `start` and its workers."""
+    found = []
+    for environ in Path("/proc").glob("[0-9]*/environ"):
+        try:
+            if tag.encode() in environ.read_bytes():
+                found.append(int(environ.parent.name))
+        except OSError:
+            pass
+    return found
+
+
+def indexing_started(index):
+    """True once a rebuild's workers have sent back their first notices."""
+    return any(p.stat().st_size for p in index.glob("building-*/" + store.NOTICES))
 
 
 def stopped(proc):
@@ -99,13 +121,14 @@ def leftovers(index):
 
 
 def total(index):
-    return Engine(index).search(SearchRequest(q="")).total
+    return EmbeddedBackend(index).search(SearchRequest(q="")).total
 
 
 # Each point: (wrap for the subprocess or None, condition on the index folder to kill at, what).
 POINTS = {
     "right after start": (None, lambda index: True),
     "once the building folder appears": (None, lambda index: any(index.glob("building-*"))),
+    "midway through indexing, its workers running": (None, indexing_started),
     "just after the Whoosh commit": (("indexer.writers.commit", "after"), None),
     "just before the marker is written": (("indexer.store.write_marker", "before"), None),
     "just after the marker is written": (("indexer.store.write_marker", "after"), None),
@@ -113,19 +136,27 @@ POINTS = {
 }
 
 
+@pytest.mark.skipif(not Path("/proc/self/environ").exists(), reason="needs Linux /proc")
 @pytest.mark.parametrize("point", list(POINTS))
 def test_a_rebuild_killed_at_any_point_leaves_a_complete_index_serving(point, small, big, tmp_path):
     index = tmp_path / "index"
     before = rebuild(small, index, procs=1)
     wrap, condition = POINTS[point]
     data = big if condition else small_plus_one(small, tmp_path)
-    proc = start(data, index, *(wrap or ()))
+    tag = f"notice-index-test-{uuid.uuid4()}"
+    proc = start(data, index, tag, *(wrap or ()))
     if condition:
         wait_for(lambda: condition(index), proc, point)
     else:
         wait_for(lambda: stopped(proc), proc, point)
+    if condition is indexing_started:
+        assert len(tagged_processes(tag)) >= 3  # the rebuild and its two workers
     proc.kill()
     proc.wait()
+    deadline = time.monotonic() + 10
+    while tagged_processes(tag) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert tagged_processes(tag) == []  # its worker processes went with it
 
     switched = point == "just after the switch"
     extra = len(parse_file(data / "extra.txt").paragraphs) if switched else 0
@@ -158,7 +189,7 @@ def small_plus_one(small, tmp_path):
 def test_searches_during_rebuilds_and_their_switches_all_succeed(small, big, tmp_path):
     index = tmp_path / "index"
     rebuild(small, index, procs=1)
-    engine = Engine(index)
+    engine = EmbeddedBackend(index)
     few = engine.search(SearchRequest(q="巡察")).total
     done, totals, errors = threading.Event(), [], []
 
@@ -200,14 +231,14 @@ def search_cli(index):
 
 
 def refused(index, message, monkeypatch):
-    """Engine and `notice-index search` both refuse `index` with `message`, never opening Whoosh."""
+    """The embedded backend and `notice-index search` both refuse `index` with `message`, never opening Whoosh."""
     def unpickling(*args, **kwargs):
         raise AssertionError("Whoosh was asked to open (unpickle) an index that should be refused")
 
     with monkeypatch.context() as patch:
         patch.setattr(FileStorage, "open_index", unpickling)
         with pytest.raises(store.IndexUnavailable) as info:
-            Engine(index).search(SearchRequest(q="巡察"))
+            EmbeddedBackend(index).search(SearchRequest(q="巡察"))
     assert message in str(info.value)
     result = search_cli(index)
     assert (result.returncode, result.stdout) == (1, "")
@@ -265,7 +296,7 @@ def test_a_generation_with_damaged_whoosh_files_is_refused(built, damage):
         raw[len(raw) // 3: len(raw) // 3 + 64] = b"\xff" * 64
         segment.write_bytes(bytes(raw))
     with pytest.raises(store.IndexUnavailable):
-        Engine(index).search(SearchRequest(q="巡察"))
+        EmbeddedBackend(index).search(SearchRequest(q="巡察"))
     result = search_cli(index)
     assert result.returncode == 1 and "Traceback" not in result.stderr
 
@@ -285,6 +316,6 @@ def test_a_generation_with_damaged_side_car_arrays_is_refused(built, damage):
     else:
         np.save(folder / "doc_n.npy", np.array([{"x": 1}], dtype=object), allow_pickle=True)
     with pytest.raises(store.IndexUnavailable, match=str(gen.name)):
-        Engine(index).search(SearchRequest(q="巡察"))
+        EmbeddedBackend(index).search(SearchRequest(q="巡察"))
     result = search_cli(index)
     assert result.returncode == 1 and "Traceback" not in result.stderr and "rebuild" in result.stderr

@@ -1,11 +1,9 @@
-"""The shortcuts ranking, matching and facets take give exactly what the plain computation gives.
+"""The shortcuts ranking and facet listing take give exactly what the plain computation gives.
 
-`top` picks a page from a sample-bounded set of candidates, `common` and
-`intersect` join sorted lists by search or by merge, `Strings.owners` finds a
-position's paragraph from a block table, scores are computed for the matches
-only, and a long facet builds only the values it shows. Each is checked here
-against the obvious way, on inputs built to hit its edges: many equal scores,
-tiny and empty lists, one-character strings, equal counts at a facet's cut.
+`top` picks a page from a sample-bounded set of candidates, scores are computed
+for the matches only, and a long facet builds only the values it shows. Each is
+checked here against the obvious way, on inputs built to hit its edges: many
+equal scores, equal counts at a facet's cut, two segments.
 """
 
 from types import SimpleNamespace
@@ -16,13 +14,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from indexer import writers
-from indexer.arrays import BLOCK_BITS, Strings
 from indexer.build import rebuild
-from search_app.matching import common, intersect
-from search_app.ranking import TOP_SAMPLE, by_rank, top
-from search_app import search
-from search_app.search import Engine, SearchRequest
-from search_app.snapshot import facet_sort_key
+from search_core.embedded import engine as embedded_engine
+from search_core.embedded.ranking import TOP_SAMPLE, by_rank, top
+from search_core.embedded.engine import EmbeddedBackend
+from search_core.facets import BY_NAME
+from search_core.results import SearchRequest
 
 
 def reference_top(docs, scores, tiebreak, limit):
@@ -53,38 +50,6 @@ def test_by_rank_returns_the_first_by_the_rank_array(size, limit, seed):
     assert np.array_equal(by_rank(docs, rank, limit), expected if limit is None else expected[:limit])
 
 
-sorted_sets = st.lists(st.integers(0, 500), max_size=300).map(lambda xs: np.array(sorted(set(xs)), dtype=np.int64))
-
-
-@given(wanted=sorted_sets, postings=sorted_sets)
-def test_common_finds_where_two_sorted_lists_agree_from_either_side(wanted, postings):
-    held, at = common(wanted, postings)
-    assert np.array_equal(wanted[held], postings[at])
-    assert wanted[held].tolist() == sorted(set(wanted.tolist()) & set(postings.tolist()))
-
-
-@given(small=sorted_sets, large=sorted_sets)
-def test_intersect_merges_or_searches_to_the_same_values(small, large):
-    small, large = small.astype(np.int32), large.astype(np.int32)
-    assert intersect(small, large).tolist() == np.intersect1d(small, large).tolist()
-    assert intersect(small[:3], large).tolist() == np.intersect1d(small[:3], large).tolist()  # searched
-
-
-texts = st.lists(st.text(alphabet="巡察整改台账a，", max_size=3 << BLOCK_BITS), max_size=60)
-
-
-@given(texts=texts, seed=st.integers(0, 2**32 - 1))
-def test_owners_finds_the_string_holding_each_position(texts, seed):
-    strings = Strings.build(texts)
-    length = int(strings.starts[-1])
-    if not length:
-        return
-    positions = np.random.default_rng(seed).integers(0, length, size=200)
-    expected = np.searchsorted(strings.starts, positions, side="right") - 1
-    assert np.array_equal(strings.owners(positions), expected)
-    assert np.array_equal(strings.holding(np.sort(positions)), np.unique(expected))
-
-
 @pytest.fixture(scope="module")
 def engine(data_dir, tmp_path_factory):
     """The shipped notices in two segments, so per-segment offsets are exercised."""
@@ -92,7 +57,7 @@ def engine(data_dir, tmp_path_factory):
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(writers, "FILES_PER_WORKER", 2)
         rebuild(data_dir, index, procs=2)
-    engine = Engine(index)
+    engine = EmbeddedBackend(index)
     assert len(engine.snapshot().segments) == 2
     return engine
 
@@ -126,10 +91,10 @@ def test_pages_follow_the_order_of_all_hits(engine, group):
 @pytest.mark.parametrize("q", ["会议", "台账", "巡察"])  # each has facets with equal counts at the cut
 def test_a_long_facet_lists_its_top_values_by_count_then_value(engine, q, monkeypatch):
     every = {f.name: f for f in engine.search(SearchRequest(q=q)).facets}
-    monkeypatch.setattr(search, "FACET_LIMIT", 2)
+    monkeypatch.setattr(embedded_engine, "FACET_LIMIT", 2)
     for facet in engine.search(SearchRequest(q=q)).facets:
         full = every[facet.name]
-        expected = sorted(full.values, key=lambda v: (-v.count, facet_sort_key(facet.name, v.value)))[:2]
+        expected = sorted(full.values, key=lambda v: (-v.count, BY_NAME[facet.name].sort_key(v.value)))[:2]
         assert facet.values == expected and facet.available == full.available
         if len(full.values) < 3:
             continue

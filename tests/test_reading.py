@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from indexer.notice import NoticeError
+from indexer.errors import NoticeError
 from indexer.parsing import parse_file
 from indexer.parsing.reading import decode
 

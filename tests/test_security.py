@@ -94,7 +94,7 @@ def hostile(tmp_path_factory):
     linked_dir.rmdir()
     linked_dir.symlink_to(outside, target_is_directory=True)
     app = create_app({"TESTING": True, "DATA_DIR": data, "INDEX_DIR": index})
-    ids = {n["source"]: n["id"] for n in app.extensions["engine"].notices()}
+    ids = {n["source"]: n["id"] for n in app.extensions["backend"].notices()}
     return {"app": app, "ids": ids, "secret": secret}
 
 
@@ -122,7 +122,7 @@ def raw_get(base_url, path):
 
 
 def hostile_notice(hostile):
-    return hostile["app"].extensions["engine"].notice(hostile["ids"][HOSTILE_NAME])
+    return hostile["app"].extensions["backend"].notice(hostile["ids"][HOSTILE_NAME])
 
 
 # --- response headers -------------------------------------------------------
@@ -272,7 +272,7 @@ def test_markup_runs_nowhere_in_a_real_browser(page, hostile_server, hostile):
 ])
 def test_wildcard_and_fuzzy_characters_are_literal(hostile_client, hostile, q, expected):
     """`*`, `?` and `~` are characters to find, never operators that expand into many words."""
-    engine = hostile["app"].extensions["engine"]
+    engine = hostile["app"].extensions["backend"]
     containing = sum(q in p["text"] or any(q in h for h in p["headings"])
                      for n in engine.notices() for p in engine.notice(n["id"])["paragraphs"])
     body = hostile_client.get("/api/search?per_page=100&q=" + quote(q)).get_json()
@@ -401,7 +401,7 @@ ROUTES = ["/", "/api/notices/<notice_id>", "/api/search", "/api/search.csv", "/n
 
 
 def route_urls(app):
-    notice = app.extensions["engine"].notices()[0]["id"]
+    notice = app.extensions["backend"].notices()[0]["id"]
     return [rule.replace("<notice_id>", notice).replace("<path:filename>", "style.css") for rule in ROUTES]
 
 
@@ -447,7 +447,7 @@ def test_serve_never_runs_in_debug(monkeypatch, index_dir, data_dir, capsys):
     def broken(request):
         raise RuntimeError(f"{data_dir} exploded")
 
-    monkeypatch.setattr(app.extensions["engine"], "search", broken)
+    monkeypatch.setattr(app.extensions["backend"], "search", broken)
     response = app.test_client().get("/?q=差旅费")
     page = response.get_data(as_text=True)
     assert response.status_code == 500 and "服务器内部出错" in page

@@ -194,7 +194,7 @@ def test_headings_come_before_their_first_paragraph(rich_client, rich):
 
 
 def test_arriving_from_a_search_highlights_and_leads_back(rich_client, rich):
-    results = html(rich_client, f"/?q=差旅费&province=吉林省&sort=newest")
+    results = html(rich_client, "/?q=差旅费&province=吉林省&sort=newest")
     link = unescape(re.search(r'<a class="title" href="([^"]*)"', results)[1])
     page = html(rich_client, link)
     assert "<mark>差旅费</mark>" in page

@@ -7,6 +7,7 @@ import logging
 import re
 from pathlib import Path
 
+from ..errors import ConfigError
 from ..notice import Heading, Notice, Paragraph
 from . import metadata, taxonomy
 from .classify import Block, classify
@@ -36,6 +37,8 @@ def parse_text(text, source="", notice_id=None):
     notice_id = notice_id or hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:16]
     try:
         return build(text, source, notice_id)
+    except ConfigError:  # a broken taxonomy is every notice's problem: the command stops
+        raise
     except Exception:  # one odd notice must not stop a build of thousands
         log.exception("could not structure %s; indexing its lines as plain paragraphs", source or notice_id)
         lines = [line.strip() for line in text.splitlines() if line.strip()]

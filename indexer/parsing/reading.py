@@ -12,7 +12,7 @@ import stat
 import charset_normalizer
 
 from .. import settings
-from ..notice import NoticeError
+from ..errors import NoticeError
 
 #: File signatures of binary formats people save next to their notices.
 _MAGIC = (

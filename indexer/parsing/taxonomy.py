@@ -12,11 +12,8 @@ from functools import lru_cache
 from pathlib import Path
 
 from .. import settings
+from ..errors import TaxonomyError
 from ..notice import CATEGORIES
-
-
-class TaxonomyError(ValueError):
-    """The taxonomy file cannot be used; the message names the file and the fix."""
 
 
 class Taxonomy:
@@ -71,8 +68,8 @@ def load(path):
     categories = _tables(path, data.get("categories", {}), "categories")
     wrong = [c for c in categories if c not in CATEGORIES]
     if wrong:
-        raise TaxonomyError(f"{path}: unknown categor{'y' if len(wrong) == 1 else 'ies'} {', '.join(wrong)}; "
-                            f"use one of {', '.join(CATEGORIES)}.")
+        raise TaxonomyError(f"{_where(path, 'categories', wrong[0])}: unknown categor{'y' if len(wrong) == 1 else 'ies'} "
+                            f"{', '.join(wrong)}; use one of {', '.join(CATEGORIES)}.")
     return Taxonomy(types, categories)
 
 
@@ -81,7 +78,7 @@ def _tables(path, tables, kind):
         raise TaxonomyError(f"{path}: `{kind}` must be tables like [{kind}.\"name\"], not a value.")
     out = {}
     for name, table in tables.items():
-        where = f"{path}: [{kind}.\"{name}\"]"
+        where = _where(path, kind, name)
         if not isinstance(table, dict):
             raise TaxonomyError(f"{where} must be a table with words = [...].")
         extra = set(table) - {"words", "description"}
@@ -95,6 +92,14 @@ def _tables(path, tables, kind):
             raise TaxonomyError(f"{where}: every word must be a non-empty string, got {bad[0]!r}.")
         out[name] = tuple(w.strip() for w in words)
     return out
+
+
+def _where(path, kind, name):
+    """`path: line N: [kind."name"]`, the line of that table's header, for messages (no line if not found)."""
+    header = re.compile(rf"""^\s*\[\s*{kind}\s*\.\s*["']?{re.escape(name)}["']?\s*\]""")
+    lines = Path(path).read_text(encoding="utf-8").splitlines()
+    number = next((i for i, line in enumerate(lines, 1) if header.match(line)), None)
+    return f"{path}: line {number}: [{kind}.\"{name}\"]" if number else f"{path}: [{kind}.\"{name}\"]"
 
 
 @lru_cache(maxsize=4)

@@ -5,7 +5,7 @@ segment is written (`indexer.arrays`); scoring a word is then a few vectorised
 operations over its postings instead of Whoosh decoding them block by block.
 Scores use Whoosh's BM25F constants (B = 0.75, K1 = 1.2) and a Lucene-style
 idf that stays positive. A word found in the heading path or in the notice's
-title adds its idf times the field's boost (`schema.FIELD_BOOSTS`): those are
+title adds its idf times the field's boost (`FIELD_BOOSTS`): those are
 short, and a match there says the paragraph sits in a section, or a notice,
 about the query.
 
@@ -20,11 +20,13 @@ import math
 import numpy as np
 
 from indexer.analysis import words
-from indexer.schema import FIELD_BOOSTS
 
-from .matching import common, heading_hits, string_hits, term_pattern
+from ..query import term_pattern
+from .matching import common, heading_hits, string_hits
 
 B, K1 = 0.75, 1.2
+#: Extra weight of a match in these fields, over one in the paragraph text (BM25F).
+FIELD_BOOSTS = {"title": 3.0, "headings": 2.0, "text": 1.0}
 #: Ranking uses at most this many distinct words of a query (matching uses all of it).
 MAX_SCORED_WORDS = 24
 #: Words found in more than this share of paragraphs are not used for ranking.

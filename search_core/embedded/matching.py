@@ -17,23 +17,15 @@ only whitespace between them. Each field is searched its own way:
   the index is opened, and a matching notice marks its paragraphs.
 """
 
-import re
-from functools import lru_cache
-
 import numpy as np
 
 from indexer.analysis import fold
 from indexer.arrays import CHAR_BITS
 
+from ..query import term_pattern
+
 #: `intersect` merges two lists unless one is this many times longer than the other.
 MERGE_RATIO = 12
-
-
-@lru_cache(maxsize=4096)
-def term_pattern(text):
-    """The compiled pattern of a term over folded text: its parts with any whitespace between them."""
-    parts = fold(text).split()
-    return re.compile(r"\s*".join(re.escape(p) for p in parts))
 
 
 def term_mask(snap, term, memo=None):
@@ -61,7 +53,7 @@ def term_mask(snap, term, memo=None):
 
 
 def string_hits(strings, parts, pattern):
-    """Indexes of the `arrays.Strings` that hold the term's parts in order (any order, maybe repeated)."""
+    """Indexes of the `segment.Strings` that hold the term's parts in order (any order, maybe repeated)."""
     if len(parts) == 1:
         return strings.owners(positions(strings, parts[0]))
     found = None

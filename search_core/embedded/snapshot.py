@@ -1,10 +1,9 @@
 """One index generation loaded for searching: the catalog, the segments' arrays, per-document codes.
 
-Loading maps each segment's side-car arrays (`indexer.arrays`) into memory and
-turns their segment-local codes into index-wide ones, so a document number
-(Whoosh's, across segments) indexes every per-document array directly. Nothing
-is built per paragraph in Python: at 10,000 notices the previous design spent
-25 s and 2 GB making an object for each of 483,000 paragraphs.
+Loading maps each segment's side-car arrays (`segment`) into memory and turns
+their segment-local codes into index-wide ones, so a document number (Whoosh's,
+across segments) indexes every per-document array directly. Nothing is built
+per paragraph in Python.
 
 Deleted documents (an update deletes a changed notice's paragraphs; Whoosh
 keeps their numbers until a merge) stay in the arrays and are never `live`.
@@ -21,18 +20,11 @@ from whoosh import index as whoosh_index
 
 from indexer import arrays, catalog, store
 from indexer.analysis import fold
-from indexer.schema import FACETS
+from indexer.errors import ArraysError
+from indexer.notice import display_title
 
-from .titles import display_title
-
-#: Facets whose value belongs to the paragraph; the others belong to its notice.
-PARAGRAPH_FACETS = ("category", "role")
-
-
-def facet_sort_key(name, value):
-    """How values of equal count list: years newest first, everything else alphabetically."""
-    return (-int(value),) if name == "year" and value.isdigit() else (value,)
-
+from . import counting
+from .segment import SegmentArrays, Strings
 
 #: Whole notices kept parsed for showing hits (a document cache; results are never cached).
 NOTICE_CACHE = 256
@@ -51,9 +43,9 @@ class Snapshot:
         self.segments, self.offsets, live = [], [], []
         offset = 0
         for segment in ix._segments():
-            seg = arrays.SegmentArrays(arrays.segment_folder(self.gen, segment))
+            seg = SegmentArrays(arrays.segment_folder(self.gen, segment))
             if seg.size != segment.doc_count_all():
-                raise arrays.ArraysError(f"arrays of segment {segment.segment_id()} do not fit it")
+                raise ArraysError(f"arrays of segment {segment.segment_id()} do not fit it")
             alive = np.ones(seg.size, dtype=bool)
             alive[list(segment.deleted_docs())] = False
             self.segments.append(seg)
@@ -61,56 +53,24 @@ class Snapshot:
             live.append(alive)
             offset += seg.size
         self.size = offset
-        self._load_codes(live)
+        self._load_documents(live)
+        self.facets = counting.load(self)
         self._load_orders()
 
-    # --- per-document and per-notice codes ---
-
-    def _load_codes(self, live):
+    def _load_documents(self, live):
+        """Each document's notice (a catalog index; -1 for one whose notice is gone, never live) and number."""
         segs = self.segments
 
         def concat(parts, dtype=np.int32):
             return np.concatenate(parts).astype(dtype) if parts else np.zeros(0, dtype)
 
-        # Notice: catalog index; -1 for a paragraph whose notice is not in the catalog (never live).
         self.notice_of = concat([np.array([self.by_id.get(i, -1) for i in s.meta["notices"]] + [-1],
                                           dtype=np.int32)[s.doc_notice] for s in segs])
         self.n_of = concat([s.doc_n for s in segs])
         self.live = concat(live, bool) & (self.notice_of >= 0)
         self.live_count = int(self.live.sum())
-        self.facet_values, self.doc_codes, self.notice_codes = {}, {}, {}
-        for name, key in (("category", "categories"), ("role", "roles")):
-            values = sorted({v for s in segs for v in s.meta[key]})
-            index = {v: i for i, v in enumerate(values)}
-            self.facet_values[name] = values
-            field = "doc_" + name
-            self.doc_codes[name] = concat([np.array([index[v] for v in s.meta[key]] + [-1], dtype=np.int32)
-                                           [getattr(s, field)] for s in segs])
-        # Problem types: each paragraph has a combination of types; count combinations, then types.
-        combos = self.combos = sorted({tuple(c) for s in segs for c in s.meta["types"]})
-        combo_index = {c: i for i, c in enumerate(combos)}
-        types = sorted({t for c in combos for t in c})
-        type_index = {t: i for i, t in enumerate(types)}
-        self.facet_values["problem_type"] = types
-        self.combo_of = concat([np.array([combo_index[tuple(c)] for c in s.meta["types"]] + [-1],
-                                         dtype=np.int32)[s.doc_types] for s in segs])
-        self.combo_types = np.zeros((max(1, len(combos)), max(1, len(types))), dtype=np.int64)
-        for c, combo in enumerate(combos):
-            for t in combo:
-                self.combo_types[c, type_index[t]] = 1
-        for name in (n for n, _, _ in FACETS if n not in PARAGRAPH_FACETS and n != "problem_type"):
-            raw = [_notice_value(name, e) for e in self.catalog]
-            values = sorted({v for v in raw if v})
-            index = {v: i for i, v in enumerate(values)}
-            self.facet_values[name] = values
-            self.notice_codes[name] = np.array([index.get(v, -1) for v in raw], dtype=np.int32)
-        # Where each value lists among values of equal count (`facet_sort_key`).
-        self.facet_rank = {}
-        for name, values in self.facet_values.items():
-            rank = self.facet_rank[name] = np.zeros(len(values), dtype=np.int64)
-            rank[sorted(range(len(values)), key=lambda i: facet_sort_key(name, values[i]))] = np.arange(len(values))
-        self.notice_fields = {"title": arrays.Strings.build([fold(e["title"] or "") for e in self.catalog]),
-                              "issuer": arrays.Strings.build([fold(e["issuer"] or "") for e in self.catalog])}
+        self.notice_fields = {"title": Strings.build([fold(e["title"] or "") for e in self.catalog]),
+                              "issuer": Strings.build([fold(e["issuer"] or "") for e in self.catalog])}
 
     def _load_orders(self):
         """The fixed orders: notices by date, paragraphs by (notice id, n) for ties."""
@@ -159,16 +119,5 @@ class Snapshot:
         """(catalog entry, text, headings, category, role, problem types) of a document."""
         seg, local = self.locate(docnum)
         text, headings = seg.display(local)
-        category, role = (self.doc_codes[name][docnum] for name in PARAGRAPH_FACETS)
-        return (self.catalog[int(self.notice_of[docnum])], text, headings,
-                self.facet_values["category"][category] if category >= 0 else "",
-                self.facet_values["role"][role] if role >= 0 else "",
-                list(self.combos[self.combo_of[docnum]]))
-
-
-def _notice_value(name, entry):
-    if name == "notice":
-        return entry["id"]
-    if name == "year":
-        return str(entry["year"] or "")
-    return entry.get(name) or ""
+        return (self.catalog[int(self.notice_of[docnum])], text, headings, self.facets["category"].value(docnum),
+                self.facets["role"].value(docnum), self.facets["problem_type"].value(docnum))

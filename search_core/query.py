@@ -8,6 +8,9 @@ degrades to an error node instead of failing.
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
+
+from indexer.analysis import fold
 
 #: Field scopes a user may write before a word, and the index fields they search.
 SCOPES = {"标题": ("title",), "单位": ("issuer",), "title": ("title",), "issuer": ("issuer",)}
@@ -103,3 +106,14 @@ def parse(text):
     if query.excluded and not query.clauses:
         query.notes.append("只有排除词时，在全部段落中排除。")
     return query
+
+
+@lru_cache(maxsize=4096)
+def term_pattern(text):
+    """The compiled pattern of a term over folded text: its parts with any whitespace between them.
+
+    What a term means, for every field: it matches where its folded parts
+    appear in order with only whitespace between them.
+    """
+    parts = fold(text).split()
+    return re.compile(r"\s*".join(re.escape(p) for p in parts))

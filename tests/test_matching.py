@@ -1,15 +1,20 @@
-"""The exact-substring guarantee, checked against a plain scan of the indexed paragraphs.
+"""Matching: the exact-substring guarantee, and the sorted-list joins it is built on.
 
 For any string of CJK characters or digits: a quoted query returns exactly the
 paragraphs whose folded text contains it, and a plain word finds every one of
-them (and may add paragraphs whose headings contain it). Samples are drawn
-from the shipped notices, whatever jieba made of their context.
+them (and may add paragraphs whose headings contain it), checked against a
+plain scan of the indexed paragraphs. Samples are drawn from the shipped
+notices, whatever jieba made of their context. Below, the shortcuts matching
+takes (`common` and `intersect` join sorted lists by search or by merge,
+`Strings.owners` finds a position's paragraph from a block table) are checked
+against the obvious way, on inputs built to hit their edges.
 """
 
 import json
 import unicodedata
 from itertools import groupby
 
+import numpy as np
 import opencc
 import pytest
 from hypothesis import HealthCheck, assume, given, settings
@@ -17,8 +22,12 @@ from hypothesis import strategies as st
 
 from indexer import store
 from indexer.analysis import fold, words
+from indexer.arrays import BLOCK_BITS
 from indexer.schema import HEADING_SEPARATOR
-from search_app.search import Engine, SearchRequest
+from search_core.embedded.engine import EmbeddedBackend
+from search_core.embedded.matching import common, intersect
+from search_core.embedded.segment import Strings
+from search_core.results import SearchRequest
 
 
 def is_cjk_or_digit(char):
@@ -27,7 +36,7 @@ def is_cjk_or_digit(char):
 
 @pytest.fixture(scope="module")
 def engine(index_dir):
-    return Engine(index_dir)
+    return EmbeddedBackend(index_dir)
 
 
 @pytest.fixture(scope="module")
@@ -141,3 +150,35 @@ def test_ranking_puts_a_whole_word_match_first(engine):
     assert scores == sorted(scores, reverse=True) and scores[0] > scores[-1]
     top = result.hits[0]
     assert "整改" in words(top.text) + words(" ".join(top.headings)) + words(top.title)
+
+
+sorted_sets = st.lists(st.integers(0, 500), max_size=300).map(lambda xs: np.array(sorted(set(xs)), dtype=np.int64))
+
+
+@given(wanted=sorted_sets, postings=sorted_sets)
+def test_common_finds_where_two_sorted_lists_agree_from_either_side(wanted, postings):
+    held, at = common(wanted, postings)
+    assert np.array_equal(wanted[held], postings[at])
+    assert wanted[held].tolist() == sorted(set(wanted.tolist()) & set(postings.tolist()))
+
+
+@given(small=sorted_sets, large=sorted_sets)
+def test_intersect_merges_or_searches_to_the_same_values(small, large):
+    small, large = small.astype(np.int32), large.astype(np.int32)
+    assert intersect(small, large).tolist() == np.intersect1d(small, large).tolist()
+    assert intersect(small[:3], large).tolist() == np.intersect1d(small[:3], large).tolist()  # searched
+
+
+texts = st.lists(st.text(alphabet="巡察整改台账a，", max_size=3 << BLOCK_BITS), max_size=60)
+
+
+@given(texts=texts, seed=st.integers(0, 2**32 - 1))
+def test_owners_finds_the_string_holding_each_position(texts, seed):
+    strings = Strings.build(texts)
+    length = int(strings.starts[-1])
+    if not length:
+        return
+    positions = np.random.default_rng(seed).integers(0, length, size=200)
+    expected = np.searchsorted(strings.starts, positions, side="right") - 1
+    assert np.array_equal(strings.owners(positions), expected)
+    assert np.array_equal(strings.holding(np.sort(positions)), np.unique(expected))

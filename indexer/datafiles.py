@@ -1,0 +1,139 @@
+"""The data folder: which files are notices, their hashes, and the record of what became of each.
+
+Every generation keeps `files.jsonl`, one line per data file (its size, time,
+SHA-256 and whether it became a notice or why not), so that `update` re-reads
+only files whose size or time changed, and knows a file by its content when it
+was renamed. `fingerprint` digests names, sizes and times only: cheap enough for
+every `./dev run` to ask whether the index is stale.
+"""
+
+import hashlib
+import json
+import os
+import stat
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import BuildError
+from .writers import Job
+
+#: What a data file must be named to be read as a notice.
+SUFFIXES = (".txt",)
+
+
+@dataclass(frozen=True)
+class DataFile:
+    """A notice file as the walk of the data folder found it."""
+
+    path: str
+    source: str  # relative to the data folder, "/"-separated
+    size: int
+    mtime_ns: int
+
+
+def data_files(data_dir):
+    """Every notice file under the data folder, hidden files and folders left out, sorted by source.
+
+    One os.scandir walk (an update of thousands of files must not spend its
+    second in pathlib); folders linked twice are read once.
+    """
+    if not os.path.isdir(data_dir):
+        raise BuildError(f"Data folder {data_dir} does not exist or is not a folder; "
+                         "give another with --data or NOTICE_SEARCH_DATA.")
+    found, seen, folders = [], set(), [(str(data_dir), "")]
+    while folders:
+        folder, prefix = folders.pop()
+        try:
+            info = os.stat(folder)
+            if (info.st_dev, info.st_ino) in seen:
+                continue
+            seen.add((info.st_dev, info.st_ino))
+            with os.scandir(folder) as entries:
+                for entry in entries:
+                    if entry.name.startswith("."):
+                        continue
+                    try:
+                        is_dir = entry.is_dir()
+                    except OSError:  # a link loop or a link to nowhere: not a folder to walk
+                        is_dir = False
+                    if is_dir:
+                        folders.append((entry.path, prefix + entry.name + "/"))
+                    elif entry.name.lower().endswith(SUFFIXES):
+                        # Anything named like a notice is handed to the parser, which names the
+                        # file and the reason when it cannot be read (a loop, a pipe, a dead link).
+                        try:
+                            info = entry.stat()
+                            size, mtime = info.st_size, info.st_mtime_ns
+                        except OSError:
+                            size, mtime = -1, 0
+                        found.append(DataFile(entry.path, prefix + entry.name, size, mtime))
+        except OSError as exc:
+            raise BuildError(f"Cannot read the folder {folder} ({exc.strerror}); fix its permissions "
+                             "or move it out of the data folder.") from None
+    return sorted(found, key=lambda f: f.source)
+
+
+def fingerprint(files):
+    """A digest of the files' names, sizes and times (no contents read)."""
+    digest = hashlib.sha256()
+    for f in files:
+        digest.update(f"{f.source}\0{f.size}\0{f.mtime_ns}\n".encode())
+    return digest.hexdigest()
+
+
+def scan(files, summary, entries, known=None):
+    """A Job for each distinct notice file; unreadable files and duplicates go to `summary` and `entries`.
+
+    A file whose size and time are those `known` (source -> files.jsonl entry
+    of the live generation) keeps its recorded hash instead of being read again.
+    """
+    known = known or {}
+    jobs, first = [], {}
+    for f in files:
+        old = known.get(f.source)
+        if old and old["sha256"] and (old["size"], old["mtime_ns"]) == (f.size, f.mtime_ns):
+            sha = old["sha256"]
+        else:
+            try:
+                # Opening a named pipe would wait for a writer for ever: look before reading.
+                if stat.S_ISREG(os.stat(f.path).st_mode):
+                    with open(f.path, "rb") as data:
+                        sha = hashlib.file_digest(data, "sha256").hexdigest()
+                else:
+                    sha, reason = None, "is not a regular file (perhaps a named pipe or a device)"
+            except OSError as exc:
+                sha, reason = None, f"cannot be read ({exc.strerror})"
+            if sha is None:
+                summary.skipped.append((f.source, reason))
+                entries.append(entry(f, None, skipped=reason))
+                continue
+        if sha in first:
+            reason = f"same content as {first[sha]}, which is indexed instead"
+            summary.skipped.append((f.source, reason))
+            entries.append(entry(f, sha, skipped=reason, duplicate_of=first[sha]))
+            continue
+        first[sha] = f.source
+        jobs.append(Job(f.path, f.source, sha))
+    return jobs
+
+
+def entry(file, sha, notice=None, paragraphs=0, skipped=None, duplicate_of=None):
+    """One line of files.jsonl: a data file, its hash and what became of it."""
+    return {"source": file.source, "size": file.size, "mtime_ns": file.mtime_ns, "sha256": sha,
+            "notice": notice, "paragraphs": paragraphs, "skipped": skipped, "duplicate_of": duplicate_of}
+
+
+def content(entries):
+    """The entries without file sizes and times: what the index depends on."""
+    return sorted((e["source"], e["sha256"], e["notice"], e["paragraphs"], e["skipped"]) for e in entries)
+
+
+def read_entries(path):
+    with open(path, encoding="utf-8") as lines:
+        return [json.loads(line) for line in lines]
+
+
+def write_entries(path, entries):
+    with open(Path(path), "w", encoding="utf-8") as out:
+        for e in sorted(entries, key=lambda e: e["source"]):
+            out.write(json.dumps(e, ensure_ascii=False) + "\n")

@@ -1,0 +1,69 @@
+"""The one error family: every error this project raises on purpose, each a sentence a user can act on.
+
+Commands catch `NoticeSearchError` and print its message, so a failure a user
+can fix never reaches them as a traceback; anything else is a bug. The
+subclasses say which part of the work failed, and so how far it reaches:
+
+* `ConfigError`: a setting or a file people edit (taxonomy, dictionaries,
+  synonyms) cannot be used. Checked once before a command starts
+  (`indexer.config.check`); it stops the command, because every notice would
+  come out wrong.
+* `NoticeError`: one file cannot be read as a notice. It costs that file only.
+* `BuildError`, `IndexBusy`: a rebuild or update could not finish, or could not
+  start; the live index is untouched.
+* `IndexUnavailable`: there is no index to search, or it is damaged.
+* `QueryError`: a search request cannot be answered as asked (a 400).
+"""
+
+
+class NoticeSearchError(Exception):
+    """Base of every error this project raises on purpose; str() is a sentence for the user."""
+
+
+class ConfigError(NoticeSearchError):
+    """A setting or a people-edited file cannot be used; the message names it (and the line) and the fix."""
+
+
+class SettingError(ConfigError):
+    """A setting has a value that cannot be used; the message names the variable."""
+
+
+class TaxonomyError(ConfigError):
+    """The taxonomy file cannot be used; the message names the file, the line and the fix."""
+
+
+class UserDictError(ConfigError):
+    """The jieba user dictionary has a line jieba cannot use; the message names it."""
+
+
+class NoticeError(NoticeSearchError):
+    """A file could not be turned into a notice. str() names the file and the reason."""
+
+    def __init__(self, path, reason):
+        self.path = str(path)
+        self.reason = reason
+        super().__init__(f"{self.path}: {reason}")
+
+
+class BuildError(NoticeSearchError):
+    """The new index could not be built; the live index is untouched."""
+
+
+class WorkerFailed(BuildError):
+    """A worker process of a rebuild stopped or raised; the message says how."""
+
+
+class ArraysError(NoticeSearchError):
+    """A segment's side-car arrays are missing or do not fit its Whoosh segment."""
+
+
+class IndexBusy(NoticeSearchError):
+    """Another rebuild or update holds the index folder's lock; the message names its process."""
+
+
+class IndexUnavailable(NoticeSearchError):
+    """The index folder is missing, foreign or damaged; the message says which and what to do."""
+
+
+class QueryError(NoticeSearchError):
+    """The request cannot be answered as asked; the message tells the user what to change."""

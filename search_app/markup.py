@@ -1,0 +1,34 @@
+"""What the search core returns, as people read it: matches marked, codes spelled out.
+
+The core answers with plain data (a hit's text and the character spans where
+the query matches); the markup and the labels a page shows are decided here,
+once, for the templates and the JSON API alike.
+"""
+
+import html
+
+from markupsafe import Markup
+
+#: How facet values read where they are codes: {facet name: {value: label}}.
+VALUE_LABELS = {"level": {"中央": "中央", "省": "省级", "市": "市级", "县": "县级"}}
+
+
+def marked(text, spans):
+    """HTML of `text` with each (start, end) span in <mark>; everything else escaped."""
+    out, last = [], 0
+    for start, end in spans:
+        out.append(html.escape(text[last:start]))
+        out.append("<mark>" + html.escape(text[start:end]) + "</mark>")
+        last = end
+    out.append(html.escape(text[last:]))
+    return Markup("".join(out))
+
+
+def value_label(facet, value, label=None):
+    """How a facet value reads to a person: a level as 县级; otherwise `label` (a notice's title) or the value."""
+    return VALUE_LABELS.get(facet, {}).get(value, label if label is not None else value)
+
+
+def register(app):
+    """Make the labels available to templates as a filter: {{ notice.level|level_label }}."""
+    app.add_template_filter(lambda value: value_label("level", value), "level_label")

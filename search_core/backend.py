@@ -1,0 +1,59 @@
+"""The backend seam: what the web app and the command line ask of whatever holds the index.
+
+A backend answers searches over the indexed paragraphs and hands out whole
+notices. The embedded backend (`search_core.embedded`) reads an index folder
+on this machine; another backend (a cluster of search servers) implements the
+same methods, and nothing above this interface knows which one runs. Every
+method raises `QueryError` for a request it cannot answer as asked and
+`IndexUnavailable` when there is nothing to search.
+"""
+
+import importlib
+from abc import ABC, abstractmethod
+
+
+class Backend(ABC):
+    """One search backend, opened once per process and shared by every request (thread-safe)."""
+
+    @classmethod
+    @abstractmethod
+    def from_config(cls, config):
+        """The backend as the settings (a dict of `indexer.settings`) describe it."""
+
+    @abstractmethod
+    def search(self, request):
+        """A `SearchRequest` answered: a `SearchResult` with one page of hits and every facet's counts."""
+
+    @abstractmethod
+    def all_hits(self, request):
+        """Every matching paragraph of `request`, as `Hit`s in result order, ignoring paging and grouping.
+
+        Checks the request before it returns, so a bad request raises here and
+        not halfway through a streamed export.
+        """
+
+    @abstractmethod
+    def notice(self, notice_id):
+        """The whole parsed notice (the parser's dict, as `notice-index parse` prints it), or None."""
+
+    @abstractmethod
+    def notices(self):
+        """The catalog entry of every indexed notice: id, source, title, unit, dates, region, level."""
+
+    @abstractmethod
+    def open(self):
+        """Open the index now, so that a missing or damaged one is reported here, once (IndexUnavailable)."""
+
+    def warm(self):
+        """`open`, and get ready to answer at full speed (a server calls this before it listens)."""
+        self.open()
+
+
+#: Each value of the BACKEND setting (`indexer.settings` lists them), and where it lives (imported only when chosen).
+BACKENDS = {"embedded": "search_core.embedded.engine:EmbeddedBackend"}
+
+
+def open_backend(config):
+    """The backend the BACKEND setting names, opened on `config` (the settings dict)."""
+    module, cls = BACKENDS[config.get("BACKEND", "embedded")].split(":")
+    return getattr(importlib.import_module(module), cls).from_config(config)

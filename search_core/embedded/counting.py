@@ -1,0 +1,140 @@
+"""Facet values, selections and counts over a snapshot, one class per kind of facet (`search_core.facets`).
+
+Every kind turns its values into small integer codes when a snapshot loads, so
+a selection is an `np.isin` and a count is a `np.bincount` over the matching
+documents, with no Python loop over paragraphs:
+
+* `ParagraphCodes`: a code per document (category, role), from the segments' arrays;
+* `ParagraphSets`: a code per document for its combination of values (problem
+  types); a combination is counted once, then spread over its values;
+* `NoticeCodes`: a code per notice, from the catalog; documents are counted per
+  notice first, and that count is shared by every notice facet of a request.
+"""
+
+import numpy as np
+
+from ..facets import FACETS
+
+#: Where a paragraph facet's values live in each segment: (meta.json key, per-document array).
+SEGMENT_FIELDS = {"category": ("categories", "doc_category"), "role": ("roles", "doc_role"),
+                  "problem_type": ("types", "doc_types")}
+
+
+def _concat(parts, dtype=np.int32):
+    return np.concatenate(parts).astype(dtype) if parts else np.zeros(0, dtype)
+
+
+class _Codes:
+    """What every kind has: the facet, its sorted values, and the rank of each among values of equal count."""
+
+    def __init__(self, facet, values):
+        self.facet = facet
+        self.values = values
+        self.index = {value: i for i, value in enumerate(values)}
+        self.rank = np.zeros(len(values), dtype=np.int64)
+        self.rank[sorted(range(len(values)), key=lambda i: facet.sort_key(values[i]))] = np.arange(len(values))
+
+    def codes(self, values):
+        """The codes of the known ones among `values`."""
+        return np.array([self.index[v] for v in values if v in self.index], dtype=np.int64)
+
+
+class ParagraphCodes(_Codes):
+    def __init__(self, facet, snap):
+        key, array = SEGMENT_FIELDS[facet.name]
+        super().__init__(facet, sorted({v for s in snap.segments for v in s.meta[key]}))
+        self.of_doc = _concat([np.array([self.index[v] for v in s.meta[key]] + [-1], dtype=np.int32)
+                               [getattr(s, array)] for s in snap.segments])
+
+    def selected(self, docs, values):
+        return np.isin(self.of_doc[docs], self.codes(values))
+
+    def counts(self, docs, per_notice):
+        codes = self.of_doc[docs]
+        return np.bincount(codes[codes >= 0], minlength=len(self.values))
+
+    def value(self, doc):
+        code = self.of_doc[doc]
+        return self.values[code] if code >= 0 else ""
+
+
+class ParagraphSets(_Codes):
+    def __init__(self, facet, snap):
+        key, array = SEGMENT_FIELDS[facet.name]
+        self.combos = sorted({tuple(c) for s in snap.segments for c in s.meta[key]})
+        combo_index = {c: i for i, c in enumerate(self.combos)}
+        super().__init__(facet, sorted({v for c in self.combos for v in c}))
+        self.combo_of = _concat([np.array([combo_index[tuple(c)] for c in s.meta[key]] + [-1], dtype=np.int32)
+                                 [getattr(s, array)] for s in snap.segments])
+        self.members = np.zeros((max(1, len(self.combos)), max(1, len(self.values))), dtype=np.int64)
+        for c, combo in enumerate(self.combos):
+            for v in combo:
+                self.members[c, self.index[v]] = 1
+
+    def selected(self, docs, values):
+        wanted = self.codes(values)
+        if not len(wanted):
+            return np.zeros(len(docs), dtype=bool)
+        return self.members[:, wanted].any(axis=1)[self.combo_of[docs]]
+
+    def counts(self, docs, per_notice):
+        if not self.values:
+            return np.zeros(0, np.int64)
+        combos = np.bincount(self.combo_of[docs], minlength=len(self.combos))
+        return (combos @ self.members)[:len(self.values)]
+
+    def value(self, doc):
+        return list(self.combos[self.combo_of[doc]])
+
+
+class NoticeCodes(_Codes):
+    def __init__(self, facet, snap):
+        raw = [facet.value_of(entry) for entry in snap.catalog]
+        super().__init__(facet, sorted({v for v in raw if v}))
+        self.of_notice = np.array([self.index.get(v, -1) for v in raw], dtype=np.int32)
+        self.snap = snap
+
+    def selected(self, docs, values):
+        return np.isin(self.of_notice[self.snap.notice_of[docs]], self.codes(values))
+
+    def counts(self, docs, per_notice):
+        known = self.of_notice >= 0
+        return np.bincount(self.of_notice[known], weights=per_notice()[known],
+                           minlength=len(self.values)).astype(np.int64)
+
+
+KINDS = {"paragraph": ParagraphCodes, "paragraph_set": ParagraphSets, "notice": NoticeCodes}
+
+
+def load(snap):
+    """{facet name: its codes} for a snapshot whose segments, catalog and `notice_of` are loaded."""
+    return {facet.name: KINDS[facet.kind](facet, snap) for facet in FACETS}
+
+
+class FacetCounter:
+    """Counts of every facet's values over a request's matches, each with the other facets' selections applied."""
+
+    def __init__(self, snap, base, selections):
+        self.snap, self.base, self.selections = snap, base, selections
+        self._docs = {}  # frozenset of applied facets -> docnums
+        self._per_notice = {}  # same key -> matches per notice
+
+    def _docs_for(self, name):
+        applied = frozenset(n for n in self.selections if n != name)
+        if applied not in self._docs:
+            docs = self.base
+            for other in sorted(applied):
+                docs = docs[self.snap.facets[other].selected(docs, self.selections[other])]
+            self._docs[applied] = docs
+        return applied, self._docs[applied]
+
+    def counts(self, name):
+        applied, docs = self._docs_for(name)
+
+        def per_notice():
+            if applied not in self._per_notice:
+                self._per_notice[applied] = np.bincount(self.snap.notice_of[docs],
+                                                        minlength=len(self.snap.catalog))[:len(self.snap.catalog)]
+            return self._per_notice[applied]
+
+        return self.snap.facets[name].counts(docs, per_notice)
