@@ -5,10 +5,8 @@ queries never match), drops single characters, digits and stop words, and stems
 ASCII. Here positions count words, offsets point into the original text (for
 highlighting), and nothing is dropped but whitespace and punctuation.
 
-Folding (`fold`) maps each character to one character: NFKC (full-width →
-half-width), traditional → simplified, lower case. Because it never changes the
-length, an offset in folded text is the same offset in the stored original, and
-the same function serves the index, the query and the exact-substring scan.
+jieba cuts folded text (`indexer.folding`: one character for one, so offsets
+in folded text are offsets in the original).
 
 Matching does not depend on these cuts (the engine scans folded text for the
 exact substring); ranking does. jieba cuts the same word differently in
@@ -21,7 +19,8 @@ its own.
 The analyzer classes are pickled into the index schema, so they must stay at
 this import path. Nothing machine-specific is pickled: the jieba dictionary is
 loaded lazily in whichever process first tokenises (spawned writers included),
-from the `USER_DICT` setting.
+from the `USER_DICT` setting, and every word of the synonyms file (`SYNONYMS`)
+is added to it, so a word a search expands to is cut whole like a typed one.
 """
 
 import logging
@@ -35,8 +34,9 @@ from pathlib import Path
 import jieba
 from whoosh.analysis import Filter, Token, Tokenizer
 
-from . import settings
+from . import settings, synonyms
 from .errors import UserDictError
+from .folding import fold
 
 #: Weight of a dictionary word found inside a longer word, relative to a whole word.
 SUBWORD_BOOST = 0.5
@@ -57,6 +57,9 @@ def jieba_tokenizer():
                 tokenizer.initialize()
                 for word, freq, tag in user_words(settings.get("USER_DICT")):
                     tokenizer.add_word(word, freq, tag)
+                for word in synonyms.get().words():
+                    if word not in tokenizer.FREQ or not tokenizer.FREQ[word]:
+                        tokenizer.add_word(word)
                 _jieba = tokenizer
     return _jieba
 
@@ -109,52 +112,6 @@ def user_words(path):
                                 "part-of-speech tag); fix or remove the line.")
         entries.append((fold(match["word"]), int(freq) if freq else None, match["tag"]))
     return entries
-
-
-@lru_cache(maxsize=None)
-def _converter():
-    import opencc
-
-    return opencc.OpenCC("t2s")
-
-
-class _FoldTable(dict):
-    """ord(char) -> folded char, filled by `str.translate` itself as new characters are met.
-
-    `translate` looks each character up with __getitem__, so a missing one
-    reaches __missing__: no separate pass over the text to find new characters
-    (that pass cost as much as the translation). Filling is idempotent, so
-    threads racing on a new character store the same value.
-    """
-
-    def __missing__(self, code):
-        folded = self[code] = _fold_char(chr(code))
-        return folded
-
-
-_fold_table = _FoldTable()
-
-
-def _fold_char(char):
-    nfkc = unicodedata.normalize("NFKC", char)
-    if len(nfkc) != 1:
-        nfkc = char
-    if not nfkc.isascii():
-        # One character at a time, so t2s cannot treat neighbours as a phrase.
-        simplified = _converter().convert(nfkc)
-        if len(simplified) == 1:
-            nfkc = simplified
-    lower = nfkc.lower()
-    return lower if len(lower) == 1 else nfkc
-
-
-def fold(text):
-    """Normalise for matching without changing the length: NFKC, t2s, lower case.
-
-    Characters are converted one by one (cached in a translate table), so the
-    result aligns character for character with the input.
-    """
-    return text.translate(_fold_table)
 
 
 def _is_word(text):

@@ -35,7 +35,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .analysis import fold
+from .folding import fold
 from .errors import ArraysError
 from .schema import HEADING_SEPARATOR
 

@@ -110,7 +110,8 @@ def cmd_search(args):
                 print(f"notice-index: {query!r} was refused: {exc}", file=sys.stderr)
             continue
         if args.json:
-            print(json.dumps({"query": query, "total": result.total, "hits": [_hit_json(h) for h in hits]},
+            print(json.dumps({"query": query, "total": result.total, "exact": result.exact, "partial": result.partial,
+                              "hits": [_hit_json(h) for h in hits]},
                              ensure_ascii=False), flush=True)
         else:
             _print_hits(query, result, hits)
@@ -129,13 +130,22 @@ def _queries(args):
 def _hit_json(hit):
     return {"notice_id": hit.notice_id, "n": hit.n, "title": hit.title, "text": hit.text,
             "headings": hit.headings, "category": hit.category, "role": hit.role,
-            "problem_types": hit.problem_types}
+            "problem_types": hit.problem_types, "match": hit.match}
 
 
 def _print_hits(query, result, hits):
-    print(f"{query}: {result.total} paragraphs in {result.total_notices} notices")
+    print(f"{query}: {result.total} paragraphs in {result.total_notices} notices "
+          f"({result.exact} with every word as typed, {result.partial} with part of the query or a synonym)")
+    for note in result.notes:
+        print(f"  note: {note}")
+    if result.roles:
+        print(f"  note: {'、'.join(result.role_words)} read as the paragraph role {'、'.join(result.roles)}, ranked first")
+    for word, synonyms in result.expansions:
+        print(f"  note: {word} also searched as {'、'.join(synonyms)}")
+    for suggestion in result.suggestions:
+        print(f"  try: {suggestion.q} ({suggestion.count} paragraphs)")
     for hit in hits:
-        labels = " · ".join(x for x in (hit.category, hit.role) if x)
+        labels = " · ".join(x for x in (hit.category, hit.role, "partial" if hit.match == "partial" else "") if x)
         print(f"  {hit.notice_id}:{hit.n}  {hit.title}" + (f"  [{labels}]" if labels else ""))
         text = hit.text if len(hit.text) <= 100 else hit.text[:99] + "…"
         print(f"      {text}")

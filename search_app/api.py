@@ -1,10 +1,15 @@
 """The JSON API: the same searches as the page, as data, and as CSV."""
 
-from flask import Blueprint, Response, abort, jsonify, request, stream_with_context
+from flask import Blueprint, Response, abort, current_app, jsonify, request, stream_with_context, url_for
+
+from indexer.errors import QueryError
 
 from .export import csv_chunks, content_disposition
 from .requests import backend, search_request
 from .results import result_dict
+
+#: Most completions `/api/suggest` lists.
+MAX_SUGGESTIONS = 20
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 
@@ -22,6 +27,32 @@ def search_csv():
     hits = backend().all_hits(search)
     return Response(stream_with_context(csv_chunks(hits)), content_type="text/csv; charset=utf-8",
                     headers={"Content-Disposition": content_disposition(search.q)})
+
+
+@bp.get("/suggest")
+def suggest():
+    """Complete what is typed in the search box: words of the index, problem types, units, titles."""
+    prefix = request.args.get("q", "")
+    if len(prefix) > current_app.config["MAX_QUERY_LENGTH"]:
+        raise QueryError(f"查询过长：最多 {current_app.config['MAX_QUERY_LENGTH']} 个字符。")
+    try:
+        limit = min(max(int(request.args.get("limit", 10)), 1), MAX_SUGGESTIONS)
+    except ValueError:
+        raise QueryError("参数 limit 须为整数。") from None
+    found = backend().suggest(prefix, limit) if prefix.strip() else []
+    return jsonify(ok=True, query=prefix, suggestions=[dict(text=c.text, kind=c.kind, count=c.count,
+                                                            url=_completion_url(c)) for c in found])
+
+
+def _completion_url(completion):
+    """The search a completion leads to: the word, the problem type's filter, the unit or the title."""
+    if completion.kind == "problem_type":
+        return url_for("views.search", problem_type=completion.text)
+    if completion.kind == "issuer":
+        return url_for("views.search", q=f"单位:{completion.text}")
+    if completion.kind == "title":
+        return url_for("views.search", q=f'标题:"{completion.text}"')
+    return url_for("views.search", q=completion.text)
 
 
 @bp.get("/notices/<notice_id>")

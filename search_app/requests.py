@@ -15,6 +15,7 @@ from search_core.facets import BY_NAME as FACETS
 from search_core.results import SearchRequest
 
 TRUE = ("1", "true", "on", "yes")
+FALSE = ("0", "false", "off", "no")
 #: Longer than any real facet value (a notice id, a region, a problem type). Every
 #: link on the page repeats the selected values, so one long value would be copied
 #: hundreds of times into the answer.
@@ -58,6 +59,7 @@ def search_request(args):
         page=_int(args, "page", 1),
         per_page=min(_int(args, "per_page", config["PER_PAGE"]), config["MAX_PER_PAGE"]),
         group=args.get("group", "").strip().lower() in TRUE,
+        synonyms=args.get("synonyms", "").strip().lower() not in FALSE,
     )
 
 
@@ -73,6 +75,8 @@ def state_args(search):
         args["sort"] = search.sort
     if search.group:
         args["group"] = "1"
+    if not search.synonyms:
+        args["synonyms"] = "0"
     if search.per_page != current_app.config["PER_PAGE"]:
         args["per_page"] = search.per_page
     if search.page != 1:

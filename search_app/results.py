@@ -33,10 +33,30 @@ def result_dict(result):
         hits.append(data)
     return {
         "ok": True, "query": search.q, "understood": result.query, "notes": result.notes,
-        "total": result.total, "total_notices": result.total_notices,
+        "total": result.total, "exact": result.exact, "partial": result.partial,
+        "total_notices": result.total_notices,
         "page": search.page, "per_page": search.per_page, "pages": result.pages,
         "sort": search.sort, "group": search.group, "took_ms": result.took_ms,
-        "hits": hits, "facets": facet_dicts(result),
+        "hits": hits, "facets": facet_dicts(result), **understanding(result),
+    }
+
+
+def understanding(result):
+    """How the query was read beyond its words, each with the link that undoes or narrows it."""
+    search = result.request
+    expansions = [{"word": word, "synonyms": synonyms} for word, synonyms in result.expansions]
+    roles = None
+    if result.roles:
+        # The strict filter: the query as understood (without the role words) and the roles selected.
+        roles = {"roles": result.roles, "words": result.role_words,
+                 "strict_url": search_url(search, q=result.query, filters={**search.filters, "role": result.roles})}
+    return {
+        "synonyms": search.synonyms, "expansions": expansions,
+        "without_synonyms_url": search_url(search, synonyms=False) if expansions else None,
+        "with_synonyms_url": search_url(search, synonyms=True) if not search.synonyms else None,
+        "role_preference": roles,
+        "suggestions": [{"kind": s.kind, "q": s.q, "word": s.word, "count": s.count, "url": search_url(search, q=s.q)}
+                        for s in result.suggestions],
     }
 
 
@@ -50,6 +70,7 @@ def hit_dict(hit):
         "county": hit.county, "level": hit.level, "year": hit.year, "score": hit.score,
         "more_in_notice": hit.more_in_notice,
         "headings_highlight": [marked(h, s) for h, s in zip(hit.headings, hit.heading_spans)],
+        "match": hit.match,
     }
 
 

@@ -41,6 +41,10 @@ class Backend(ABC):
         """The catalog entry of every indexed notice: id, source, title, unit, dates, region, level."""
 
     @abstractmethod
+    def suggest(self, prefix, limit=10):
+        """What the search box may complete `prefix` to: [`Completion`], most common first."""
+
+    @abstractmethod
     def open(self):
         """Open the index now, so that a missing or damaged one is reported here, once (IndexUnavailable)."""
 

@@ -1,13 +1,13 @@
 """Where a query's terms match in a text: character spans, for the web layer to mark.
 
 Matching works on folded text, and folding keeps every character in place
-(`indexer.analysis.fold`), so a span found in the folded text marks the same
+(`indexer.folding.fold`), so a span found in the folded text marks the same
 characters of the original, traditional script and full-width forms included.
 """
 
 from functools import lru_cache
 
-from indexer.analysis import fold
+from indexer.folding import fold
 
 from .query import term_pattern
 

@@ -1,5 +1,9 @@
 """The search box syntax: words (all must match), "phrases", OR, -exclusions, 标题:/单位: scopes.
 
+Operators people type from other search boxes are understood and said so in a
+note: `or`, `|` and `｜` are OR; `AND`, `and` and `&` are what a space already
+means; `、` separates words like a space (so does the full-width space).
+
 Parsing never raises on user input. Anything odd (an unclosed quote, a dangling
 OR, a scope with nothing after it) is read in the closest sensible way and a
 `notes` sentence tells the user how it was read, the way Whoosh's own parser
@@ -10,7 +14,7 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from indexer.analysis import fold
+from indexer.folding import fold
 
 #: Field scopes a user may write before a word, and the index fields they search.
 SCOPES = {"标题": ("title",), "单位": ("issuer",), "title": ("title",), "issuer": ("issuer",)}
@@ -21,8 +25,12 @@ WORD_FIELDS = ("text", "headings")
 PHRASE_FIELDS = ("text",)
 
 _TOKEN = re.compile(
-    r"""(?P<neg>[-－])?(?:(?P<scope>[^\s:："“”]+)[:：])?(?:["“](?P<phrase>[^"“”]*)["”]?|(?P<word>[^\s"“”]+))"""
+    r"""(?P<op>[|｜、])|(?P<neg>[-－])?(?:(?P<scope>[^\s:："“”|｜、]+)[:：])?"""
+    r"""(?:["“](?P<phrase>[^"“”]*)["”]?|(?P<word>[^\s"“”|｜、]+))"""
 )
+#: Words and signs read as OR, and as AND (which a space already means).
+OR_WORDS = {"OR", "or", "Or", "|", "｜", "||"}
+AND_WORDS = {"AND", "and", "And", "&", "&&", "＆"}
 
 
 @dataclass(frozen=True)
@@ -68,11 +76,20 @@ def parse(text):
     pending_or = False
     for match in _TOKEN.finditer(text):
         phrase, word, scope = match["phrase"], match["word"], match["scope"]
-        if word == "OR" and not match["neg"] and not scope:
+        operator = match["op"] or (word if not match["neg"] and not scope else None)
+        if operator == "、":
+            _note(query, "“、”按空格理解：各词都要出现（都出现的段落排在前面）。")
+            continue
+        if operator in OR_WORDS:
+            if operator != "OR":
+                _note(query, f"“{operator}”按 OR 理解：两边的词出现一个即可。")
             if not query.clauses:
                 query.notes.append("开头的 OR 已忽略。")
             else:
                 pending_or = True
+            continue
+        if operator in AND_WORDS:
+            _note(query, f"“{operator}”可以不写：空格隔开的词默认都要出现。")
             continue
         fields = PHRASE_FIELDS if phrase is not None else WORD_FIELDS
         if scope is not None:
@@ -106,6 +123,11 @@ def parse(text):
     if query.excluded and not query.clauses:
         query.notes.append("只有排除词时，在全部段落中排除。")
     return query
+
+
+def _note(query, sentence):
+    if sentence not in query.notes:
+        query.notes.append(sentence)
 
 
 @lru_cache(maxsize=4096)

@@ -17,6 +17,7 @@ class SearchRequest:
     page: int = 1
     per_page: int = 20
     group: bool = False
+    synonyms: bool = True  # also search the synonyms of what was typed
 
 
 @dataclass
@@ -38,6 +39,7 @@ class Hit:
     year: str
     score: float
     more_in_notice: int = 0  # with grouping: other matching paragraphs of this notice
+    match: str = "exact"  # "exact": holds every word as typed; "partial": part of the query, or a synonym
     spans: list = field(default_factory=list)  # [(start, end)] where the terms match the text
     heading_spans: list = field(default_factory=list)  # the same for each heading
 
@@ -59,6 +61,26 @@ class FacetResult:
 
 
 @dataclass
+class Suggestion:
+    """A way out of few or no results: another query, and how many paragraphs hold it as typed."""
+
+    kind: str  # "spelling": a word of the index that sounds or looks alike; "unquote": the phrase without
+    #            quotes (it stands in a heading); "drop": the query without one word
+    q: str  # the query to search instead, in the box syntax
+    word: str  # the word it is about: the correction, the phrase, or the word left out
+    count: int
+
+
+@dataclass(frozen=True)
+class Completion:
+    """What the search box may complete to: a word of the index, a problem type, a unit or a title."""
+
+    text: str
+    kind: str  # "word", "problem_type", "issuer", "title"
+    count: int  # paragraphs holding a word or of a type; notices of a unit or with a title
+
+
+@dataclass
 class SearchResult:
     request: SearchRequest
     query: str  # the query as understood
@@ -68,6 +90,12 @@ class SearchResult:
     hits: list
     facets: list  # [FacetResult], in the order of `facets.FACETS`
     took_ms: float
+    exact: int = 0  # paragraphs that hold every word as typed (they come first)
+    partial: int = 0  # paragraphs that hold part of the query, or a synonym of a word
+    expansions: list = field(default_factory=list)  # [(word, [synonyms searched besides it])]
+    roles: list = field(default_factory=list)  # paragraph roles the query asked for by name, ranked first
+    role_words: list = field(default_factory=list)  # the words read as those roles
+    suggestions: list = field(default_factory=list)  # [Suggestion]: ways out of few or no results
 
     @property
     def pages(self):

@@ -72,7 +72,8 @@ def test_search_body_has_the_documented_keys(client):
         assert HIT_KEYS <= set(hit)
         assert isinstance(hit["n"], int) and isinstance(hit["headings"], list)
         assert isinstance(hit["problem_types"], list)
-        assert "<mark>差旅费</mark>" in hit["highlight"] or any("差旅费" in h for h in hit["headings"])
+        if hit["match"] == "exact":
+            assert "<mark>差旅费</mark>" in hit["highlight"] or any("差旅费" in h for h in hit["headings"])
         assert hit["url"].startswith(f"/notices/{hit['notice_id']}?") and hit["url"].endswith(f"#p{hit['n']}")
 
 
@@ -107,12 +108,18 @@ def parsed_paragraphs(client):
             yield notice["id"], paragraph
 
 
-def test_total_is_the_paragraphs_containing_the_word(client):
+def test_exact_matches_are_the_paragraphs_containing_the_word(client):
     expected = {(nid, p["n"]) for nid, p in parsed_paragraphs(client)
                 if "差旅费" in p["text"] or any("差旅费" in h for h in p["headings"])}
-    hits = all_hits(client, [("q", "差旅费")])
+    hits = all_hits(client, [("q", "差旅费"), ("synonyms", "0")])
     assert {(h["notice_id"], h["n"]) for h in hits} == expected
-    assert get_json(client, "/api/search?q=差旅费")["total"] == len(expected)
+    body = get_json(client, "/api/search?q=差旅费")
+    assert body["exact"] == len(expected) and body["total"] == body["exact"] + body["partial"]
+    # The rest hold a synonym (差旅), and are listed after every exact match.
+    hits = all_hits(client, [("q", "差旅费")])
+    assert [h["match"] for h in hits] == sorted(h["match"] for h in hits)
+    assert {(h["notice_id"], h["n"]) for h in hits if h["match"] == "exact"} == expected
+    assert all("差旅" in h["text"] or any("差旅" in x for x in h["headings"]) for h in hits)
 
 
 def test_empty_query_browses_every_paragraph(client):

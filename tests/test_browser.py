@@ -42,14 +42,17 @@ def test_search_shows_highlighted_hits_and_the_total(page, live_server, tmp_path
     page.get_by_label("检索词").fill("差旅费")
     page.get_by_role("button", name="检索").click()
     expect(page).to_have_url(re.compile(r"\?q=%E5%B7%AE%E6%97%85%E8%B4%B9$"))
-    expected = page.request.get(live_server + "/api/search?q=差旅费").json()["total"]
+    body = page.request.get(live_server + "/api/search?q=差旅费").json()
     hits = page.locator("li.hit")
-    expect(hits).to_have_count(expected)
-    assert total_shown(page) == expected
+    expect(hits).to_have_count(body["total"])
+    assert total_shown(page) == body["total"]
+    expect(page.locator("li.hit:not(.partial)")).to_have_count(body["exact"])
     marks = page.locator("li.hit mark").all_inner_texts()
-    assert marks and set(marks) == {"差旅费"}
-    for hit in hits.all():
+    assert marks and set(marks) <= {"差旅费", "差旅"}
+    for hit in page.locator("li.hit:not(.partial)").all():
         assert "差旅费" in hit.inner_text()
+    for hit in page.locator("li.hit.partial").all():
+        assert "差旅" in hit.inner_text() and "部分匹配" in hit.inner_text()
     expect(page.locator(".took")).to_contain_text(re.compile(r"用时 [\d.]+ 毫秒"))
     page.screenshot(path=str(tmp_path / "search.png"), full_page=True)
 
@@ -168,7 +171,7 @@ def test_markup_in_a_notice_or_a_query_renders_as_text(page, rich_server, rich, 
     expect(page.get_by_label("检索词")).to_have_value(SCRIPT)
     page.get_by_label("检索词").fill("差旅费正文")
     page.get_by_label("检索词").press("Enter")
-    hit = page.locator("li.hit")
+    hit = page.locator("li.hit:not(.partial)")
     expect(hit).to_have_count(1)
     expect(hit.locator("a.title")).to_have_text(f"{SCRIPT}关于{IMG}的通报")
     expect(hit.locator(".text")).to_have_text(f"差旅费正文{SCRIPT}与{IMG}结束。")

@@ -3,6 +3,7 @@
 import hashlib
 import io
 import json
+import re
 import os
 import subprocess
 import sys
@@ -16,7 +17,7 @@ from indexer.progress import Progress
 
 NOTICES = Path(__file__).parent / "notices" / "complete"
 PROJECT = Path(__file__).resolve().parent.parent
-HIT_KEYS = ["notice_id", "n", "title", "text", "headings", "category", "role", "problem_types"]
+HIT_KEYS = ["notice_id", "n", "title", "text", "headings", "category", "role", "problem_types", "match"]
 
 
 def run(*args, stdin=None, **env):
@@ -87,12 +88,12 @@ def test_search_json_prints_one_line_per_query_in_the_documented_shape(built):
     result = run("search", "巡察组", '"整改措施"', "--index", index, "--limit", 2, "--json")
     assert result.returncode == 0, result.stderr
     lines = [json.loads(line) for line in result.stdout.splitlines()]
-    assert [(line["query"], list(line)) for line in lines] == [
-        ("巡察组", ["query", "total", "hits"]), ('"整改措施"', ["query", "total", "hits"])]
+    keys = ["query", "total", "exact", "partial", "hits"]
+    assert [(line["query"], list(line)) for line in lines] == [("巡察组", keys), ('"整改措施"', keys)]
     for line in lines:
-        assert line["total"] >= len(line["hits"]) == 2
+        assert line["total"] == line["exact"] + line["partial"] >= len(line["hits"]) == 2
         assert all(list(hit) == HIT_KEYS for hit in line["hits"])
-    assert all("巡察组" in hit["text"] + "".join(hit["headings"]) for hit in lines[0]["hits"])
+    assert all("巡察组" in hit["text"] + "".join(hit["headings"]) for hit in lines[0]["hits"] if hit["match"] == "exact")
 
 
 def test_search_reads_one_query_per_line_from_stdin(built):
@@ -107,7 +108,9 @@ def test_search_prints_hits_for_people_and_refuses_bad_queries(built):
     _data, index = built
     result = run("search", "巡察组", "--index", index, "--limit", 1)
     lines = result.stdout.splitlines()
-    assert result.returncode == 0 and lines[0].startswith("巡察组: ") and len(lines) == 3
+    assert result.returncode == 0 and lines[0].startswith("巡察组: ")
+    hit = [i for i, line in enumerate(lines) if re.match(r"  [0-9a-f]{16}:\d+  ", line)]
+    assert len(hit) == 1 and lines[hit[0] + 1].startswith("      ")
     refused = run("search", "巡" * 500, "--index", index, "--json")
     assert refused.returncode == 2
     assert json.loads(refused.stdout)["error"].startswith("查询过长")

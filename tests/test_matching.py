@@ -21,7 +21,8 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from indexer import store
-from indexer.analysis import fold, words
+from indexer.analysis import words
+from indexer.folding import fold
 from indexer.arrays import BLOCK_BITS
 from indexer.schema import HEADING_SEPARATOR
 from search_core.embedded.engine import EmbeddedBackend
@@ -65,9 +66,10 @@ def scan(paragraphs, query, headings=False):
 
 
 def found(engine, query):
+    """The paragraphs that match the query exactly (partial matches are the best-match tier, not matching)."""
     request = SearchRequest(q=query, per_page=100)
-    keys = {(hit.notice_id, hit.n) for hit in engine.all_hits(request)}
-    assert engine.search(request).total == len(keys)
+    keys = {(hit.notice_id, hit.n) for hit in engine.all_hits(request) if hit.match == "exact"}
+    assert engine.search(request).exact == len(keys)
     return keys
 
 

@@ -276,8 +276,13 @@ def test_wildcard_and_fuzzy_characters_are_literal(hostile_client, hostile, q, e
     containing = sum(q in p["text"] or any(q in h for h in p["headings"])
                      for n in engine.notices() for p in engine.notice(n["id"])["paragraphs"])
     body = hostile_client.get("/api/search?per_page=100&q=" + quote(q)).get_json()
-    assert (body["total"], containing) == (expected, expected)
-    assert all(q in hit["text"] or any(q in h for h in hit["headings"]) for hit in body["hits"])
+    assert (body["exact"], containing) == (expected, expected)
+    exact = [hit for hit in body["hits"] if hit["match"] == "exact"]
+    assert all(q in hit["text"] or any(q in h for h in hit["headings"]) for hit in exact)
+    # What else comes back holds a word of the query, never a word the sign would stand for.
+    words = [w for w in re.split(r"[*?~\d]+", q) if len(w) > 1]
+    partial = [hit for hit in body["hits"] if hit["match"] == "partial"]
+    assert all(any(w in hit["text"] or any(w in h for h in hit["headings"]) for w in words) for hit in partial)
 
 
 #: Allowed by every limit but as costly as a query may be: the most and commonest terms,
@@ -396,7 +401,7 @@ def test_an_original_inside_the_data_folder_is_served(hostile_client, hostile):
 
 # --- read-only, no debug ------------------------------------------------------
 
-ROUTES = ["/", "/api/notices/<notice_id>", "/api/search", "/api/search.csv", "/notices/<notice_id>",
+ROUTES = ["/", "/api/notices/<notice_id>", "/api/search", "/api/search.csv", "/api/suggest", "/notices/<notice_id>",
           "/notices/<notice_id>/source", "/static/<path:filename>"]
 
 

@@ -24,30 +24,42 @@ import numpy as np
 
 from indexer import settings, store
 from indexer.analysis import words
+from indexer.folding import fold
 from indexer.errors import IndexUnavailable, QueryError
 
 from ..backend import Backend
 from ..facets import BY_NAME, FACET_LIMIT, FACETS
 from ..highlight import heading_spans, spans
-from ..query import parse
-from ..results import FacetResult, FacetValue, Hit, SearchResult
+from ..interpret import interpret
+from ..query import WORD_FIELDS, Query, Term, parse
+from ..results import FacetResult, FacetValue, Hit, SearchResult, Suggestion
 from . import pagecache
 from .counting import FacetCounter
-from .matching import term_mask
 from .ranking import Ranker, by_rank, top
+from .retrieval import Masks, retrieve
 from .snapshot import Snapshot
 
 SORTS = ("relevance", "newest", "oldest")
 
 
+#: Ranking weight of a synonym's words, against 1 for the words as typed.
+SYNONYM_WEIGHT = 0.6
+#: Score factor of a paragraph whose role the query named (整改措施, 存在问题…).
+ROLE_BOOST = 1.5
+#: Added to an exact match's score, so that every exact match ranks above every partial one.
+EXACT_FIRST = 1e6
+
+
 @dataclass
 class _Match:
     snap: Snapshot
-    query: object  # query.Query
+    plan: object  # interpret.Plan
+    masks: Masks  # the query's match masks, kept for the suggestions
     base: np.ndarray  # docnums matching the query, before facet selections
     selections: dict  # facet name -> selected values
     docs: np.ndarray  # docnums matching query and selections, ascending
-    scores: np.ndarray  # the score of each of `docs`; zeros when the order is by date
+    exact: np.ndarray  # bool, aligned with docs: an exact match (every clause as typed)
+    scores: np.ndarray  # the score of each of `docs`, exact matches first; zeros when the order is by date
     by_relevance: bool
     rank: np.ndarray  # with a date sort: the rank array to order by
 
@@ -55,7 +67,17 @@ class _Match:
         """Indexes into `docs` (and `scores`) of the first `limit` matches (all for None), in result order."""
         if self.by_relevance:
             return top(self.snap, self.docs, self.scores, limit)
-        return by_rank(self.docs, self.rank, limit)
+        # By date, exact matches still come first.
+        keys = self.rank[self.docs] + np.where(self.exact, 0, len(self.rank))
+        return by_rank(np.arange(len(self.docs)), keys, limit)
+
+    def highlighted(self):
+        """The terms whose matches a hit marks: as typed, their concepts and the synonyms searched."""
+        terms = list(self.plan.literal_terms())
+        for clause in self.plan.clauses:
+            for concept in (c for concepts in clause.concepts for c in concepts):
+                terms += [Term(text, WORD_FIELDS) for text in (concept.text, *concept.alternatives)]
+        return list(dict.fromkeys(terms))
 
 
 class EmbeddedBackend(Backend):
@@ -106,16 +128,21 @@ class EmbeddedBackend(Backend):
     def notices(self):
         return list(self.snapshot().catalog)
 
+    def suggest(self, prefix, limit=10):
+        return self.snapshot().lexicon.get().complete(prefix, limit)
+
     def warm(self):
-        """Load the live index and jieba now, and read its arrays, so the first search is as fast as the rest."""
-        for seg in self.snapshot().segments:
+        """Load the live index, jieba and the lexicon now, and read the arrays, so the first search is as fast as the rest."""
+        snap = self.snapshot()
+        for seg in snap.segments:
             pagecache.read_through(seg.folder)
         words("预热")
+        snap.lexicon.get()
 
     def search(self, request):
         started = time.perf_counter()
         match = self._match(request)
-        snap, query = match.snap, match.query
+        snap, plan = match.snap, match.plan
         counter = FacetCounter(snap, match.base, match.selections)
         facets = [self._facet(snap, facet, counter.counts(facet.name), request.filters.get(facet.name, []))
                   for facet in FACETS]
@@ -129,16 +156,24 @@ class EmbeddedBackend(Backend):
         else:
             page = match.ordered(start + request.per_page)[start:]
             more = [0] * len(page)
-        hits = [self._hit(snap, match.docs[i], match.scores[i], query, m) for i, m in zip(page.tolist(), more)]
+        terms = match.highlighted()
+        hits = [self._hit(snap, match.docs[i], match.scores[i], bool(match.exact[i]), terms, m)
+                for i, m in zip(page.tolist(), more)]
+        exact = int(match.exact.sum())
+        suggestions = _suggestions(snap, plan, match.masks, request.q, exact)
         return SearchResult(
-            request=request, query=query.describe(), notes=query.notes, total=int(len(match.docs)),
+            request=request, query=plan.describe(), notes=plan.notes, total=int(len(match.docs)),
             total_notices=int(notices.sum()), hits=hits, facets=facets,
             took_ms=round((time.perf_counter() - started) * 1000, 1),
+            exact=exact, partial=int(len(match.docs)) - exact, expansions=plan.expansions(),
+            roles=list(plan.roles), role_words=list(plan.role_words), suggestions=suggestions,
         )
 
     def all_hits(self, request):
         match = self._match(request)
-        return (self._hit(match.snap, match.docs[i], match.scores[i], match.query, 0) for i in match.ordered().tolist())
+        terms = match.highlighted()
+        return (self._hit(match.snap, match.docs[i], match.scores[i], bool(match.exact[i]), terms, 0)
+                for i in match.ordered().tolist())
 
     def _match(self, request):
         """The matching documents of a request, before ordering and paging."""
@@ -147,31 +182,27 @@ class EmbeddedBackend(Backend):
         query = parse(request.q)
         if len(query.positive_terms()) + len(query.excluded) > self.config["MAX_QUERY_TERMS"]:
             raise QueryError(f"查询词过多：最多 {self.config['MAX_QUERY_TERMS']} 个词、短语或排除词。")
-        masks, memo = {}, {}  # a term repeated in one query is searched once
-
-        def mask_of(term):
-            if term not in masks:
-                masks[term] = term_mask(snap, term, memo)
-            return masks[term]
-
-        base = snap.live.copy()
-        for clause in query.clauses:
-            clause_mask = np.zeros(snap.size, dtype=bool)
-            for term in clause:
-                clause_mask |= mask_of(term)
-            base &= clause_mask
-        for term in query.excluded:
-            base &= ~mask_of(term)
-        base = np.flatnonzero(base)
+        plan = interpret(query, use_synonyms=request.synonyms)
+        memo = {}  # heading matches, found once for matching and ranking
+        masks = Masks(snap, memo)
+        retrieved = retrieve(snap, plan, masks)
         selections = {name: values for name, values in request.filters.items() if values}
-        docs = base
+        keep = np.ones(len(retrieved.docs), dtype=bool)
         for name, values in selections.items():
-            docs = docs[snap.facets[name].selected(docs, values)]
-        by_relevance = request.sort == "relevance" and not query.empty
+            keep[keep] = snap.facets[name].selected(retrieved.docs[keep], values)
+        docs, exact, coverage = retrieved.docs[keep], retrieved.exact[keep], retrieved.coverage[keep]
+        by_relevance = request.sort == "relevance" and not plan.empty
         # Scores only order results; a date sort does not pay for them.
-        scores = ranker.scores(query.positive_terms(), docs, memo) if by_relevance else np.zeros(len(docs), np.float32)
+        if by_relevance:
+            scores = ranker.scores(_weighted_words(plan), docs, memo).astype(np.float64)
+            scores *= np.where(exact, 1.0, coverage / max(1, retrieved.clauses))
+            if plan.roles:
+                scores[snap.facets["role"].selected(docs, plan.roles)] *= ROLE_BOOST
+            scores[exact] += EXACT_FIRST
+        else:
+            scores = np.zeros(len(docs), np.float64)
         rank = snap.oldest_rank if request.sort == "oldest" else snap.newest_rank
-        return _Match(snap, query, base, selections, docs, scores, by_relevance, rank)
+        return _Match(snap, plan, masks, retrieved.docs, selections, docs, exact, scores, by_relevance, rank)
 
     def _check(self, request):
         if len(request.q or "") > self.config["MAX_QUERY_LENGTH"]:
@@ -217,18 +248,69 @@ class EmbeddedBackend(Backend):
         chosen += [e for e in entries if not e.selected][:FACET_LIMIT]
         return FacetResult(facet.name, facet.label, chosen, available)
 
-    def _hit(self, snap, docnum, score, query, more):
+    def _hit(self, snap, docnum, score, exact, terms, more):
         entry, text, headings, category, role, problem_types = snap.paragraph(docnum)
-        terms = query.positive_terms()
         return Hit(
             notice_id=entry["id"], n=int(snap.n_of[docnum]), title=snap.titles[int(snap.notice_of[docnum])],
             issuer=entry["issuer"] or "", published=entry["published"] or "",
             text=text, headings=list(headings), category=category, role=role, problem_types=problem_types,
             province=entry["province"] or "", city=entry["city"] or "",
             county=entry["county"] or "", level=entry["level"] or "",
-            year=str(entry["year"] or ""), score=round(float(score), 4), more_in_notice=more,
+            year=str(entry["year"] or ""), score=round(float(score % EXACT_FIRST if exact else score), 4),
+            more_in_notice=more, match="exact" if exact else "partial",
             spans=spans(text, terms), heading_spans=[heading_spans(h, tuple(terms)) for h in headings],
         )
+
+
+def _weighted_words(plan):
+    """{jieba word: ranking weight} of a plan: the words as typed and of their concepts at 1, of synonyms less."""
+    weighted = {}
+    for clause in plan.clauses:
+        typed = [term.text for term in clause.terms]
+        typed += [c.text for concepts in clause.concepts for c in concepts]
+        for word in (w for text in typed for w in words(text)):
+            weighted[word] = 1.0
+        for concept in (c for concepts in clause.concepts for c in concepts):
+            for word in (w for text in concept.alternatives for w in words(text)):
+                weighted.setdefault(word, SYNONYM_WEIGHT)
+    return weighted
+
+
+#: Most suggestions of each kind a result offers.
+SUGGESTIONS = 3
+
+
+def _suggestions(snap, plan, masks, q, exact):
+    """Ways out of a dead end: a word of the index for a word none holds, the phrase without quotes, a word less."""
+    found = []
+    for clause in plan.clauses:
+        if masks.any(clause.terms) or len(clause.terms) != 1:
+            continue
+        (term,) = clause.terms
+        if clause.strict and term.phrase:
+            count = masks.count([Term(term.text, WORD_FIELDS)])
+            if count:
+                found.append(Suggestion("unquote", _replaced(q, f'"{term.text}"', term.text), term.text, count))
+        elif not clause.strict:
+            for word in snap.lexicon.get().corrections(term.text)[:SUGGESTIONS]:
+                count = masks.count([Term(word, WORD_FIELDS)])
+                if count:
+                    found.append(Suggestion("spelling", _replaced(q, term.text, word), word, count))
+    if not exact and len(plan.clauses) > 1:
+        drops = []
+        for i, clause in enumerate(plan.clauses):
+            rest = [c for j, c in enumerate(plan.clauses) if j != i]
+            count = masks.count_all([c.terms for c in rest])
+            if count:
+                word = " OR ".join(t.text for t in clause.terms)
+                drops.append(Suggestion("drop", Query([c.terms for c in rest], plan.excluded).describe(), word, count))
+        found += sorted(drops, key=lambda s: -s.count)[:SUGGESTIONS]
+    return found
+
+
+def _replaced(q, old, new):
+    """The query text with one occurrence of `old` replaced (as typed, else folded)."""
+    return q.replace(old, new, 1) if old in q else fold(q).replace(fold(old), new, 1)
 
 
 def _group(snap, order, start, per_page):

@@ -19,7 +19,7 @@ only whitespace between them. Each field is searched its own way:
 
 import numpy as np
 
-from indexer.analysis import fold
+from indexer.folding import fold
 from indexer.arrays import CHAR_BITS
 
 from ..query import term_pattern
@@ -134,3 +134,26 @@ def heading_hits(seg, parts, pattern, memo=None, segment_index=0):
 def heading_docs(seg, parts, pattern, memo=None, segment_index=0):
     """Local document numbers (distinct, in no order) of one segment whose heading path holds the term."""
     return seg.docs_under(np.flatnonzero(heading_hits(seg, parts, pattern, memo, segment_index)))
+
+
+def heading_depths(seg, word, memo=None, segment_index=0):
+    """For each distinct heading path of a segment, how far up it the word stands: 0 in the paragraph's
+    own heading, 1 in its parent, and so on; -1 where the path does not hold it.
+
+    A path is its headings joined outermost first, so the depth of a match is
+    the number of heading breaks between it and the path's end.
+    """
+    key = ("depth", segment_index, word)
+    if memo is not None and key in memo:
+        return memo[key]
+    depths = np.full(seg.headings.count, np.iinfo(np.int32).max, dtype=np.int32)
+    found = positions(seg.headings, word) if word and not any(c.isspace() for c in word) else np.zeros(0, np.int32)
+    if len(found):
+        owner = seg.headings.owners(found)
+        ends = seg.headings.starts[owner + 1]
+        breaks = seg.heading_breaks
+        np.minimum.at(depths, owner, (np.searchsorted(breaks, ends) - np.searchsorted(breaks, found)).astype(np.int32))
+    depths[depths == np.iinfo(np.int32).max] = -1
+    if memo is not None:
+        memo[key] = depths
+    return depths

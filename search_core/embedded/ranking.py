@@ -4,10 +4,11 @@ The `text` field's postings are read once from Whoosh into numpy arrays when a
 segment is written (`indexer.arrays`); scoring a word is then a few vectorised
 operations over its postings instead of Whoosh decoding them block by block.
 Scores use Whoosh's BM25F constants (B = 0.75, K1 = 1.2) and a Lucene-style
-idf that stays positive. A word found in the heading path or in the notice's
-title adds its idf times the field's boost (`FIELD_BOOSTS`): those are
-short, and a match there says the paragraph sits in a section, or a notice,
-about the query.
+idf that stays positive. A word found in a heading above the paragraph adds
+a share of its idf that falls with the heading's distance (`HEADING_WEIGHTS`):
+the paragraph's own heading says most about it, a distant section title that
+lists many topics little, and any of them less than the word in the text. A
+word in the notice's title adds a small share for every paragraph of it.
 
 Each distinct word of the query is scored once; words in more than
 `COMMON_WORD_SHARE` of the paragraphs are left out when rarer ones are there
@@ -19,14 +20,14 @@ import math
 
 import numpy as np
 
-from indexer.analysis import words
-
 from ..query import term_pattern
-from .matching import common, heading_hits, string_hits
+from .matching import common, heading_depths, string_hits
 
 B, K1 = 0.75, 1.2
-#: Extra weight of a match in these fields, over one in the paragraph text (BM25F).
-FIELD_BOOSTS = {"title": 3.0, "headings": 2.0, "text": 1.0}
+#: A word's idf times these, for a match in the paragraph's own heading, its parent, and any heading above.
+HEADING_WEIGHTS = (0.5, 0.3, 0.15)
+#: A word's idf times this, for every paragraph of a notice whose title holds the word.
+TITLE_WEIGHT = 0.15
 #: Ranking uses at most this many distinct words of a query (matching uses all of it).
 MAX_SCORED_WORDS = 24
 #: Words found in more than this share of paragraphs are not used for ranking.
@@ -61,32 +62,32 @@ class Ranker:
         n = max(1, self.snap.live_count)
         return math.log(1 + (n - frequency + 0.5) / (frequency + 0.5))
 
-    def scored_words(self, terms):
-        """The distinct jieba words of the terms that ranking uses, with their document frequencies."""
-        distinct = dict.fromkeys(token for term in terms for token in words(term.text))
-        frequency = {token: self.doc_frequency(token) for token in distinct}
+    def scored_words(self, weighted):
+        """{word: (weight, document frequency)} of the words ranking uses, of `weighted` ({word: weight})."""
+        frequency = {word: self.doc_frequency(word) for word in weighted}
         too_common = COMMON_WORD_SHARE * self.snap.live_count
-        chosen = [t for t in distinct if frequency[t] <= too_common][:MAX_SCORED_WORDS]
-        if not chosen and distinct:
-            chosen = [min(distinct, key=frequency.get)]
-        return {t: frequency[t] for t in chosen}
+        chosen = [w for w in weighted if frequency[w] <= too_common][:MAX_SCORED_WORDS]
+        if not chosen and weighted:
+            chosen = [min(weighted, key=frequency.get)]
+        return {w: (weighted[w], frequency[w]) for w in chosen}
 
-    def scores(self, terms, docs, memo=None):
+    def scores(self, weighted, docs, memo=None):
         """Score of each of `docs` (ascending document numbers), aligned with them; 0 where no scored word appears.
 
-        Only the matches are scored: a phrase's or an AND's few matches no longer
-        pay for every paragraph holding one of its common words. `memo` holds what
-        matching already found for this query (heading matches).
+        `weighted` maps each jieba word to its weight (1 for a typed word, less
+        for a synonym's). Only the matches are scored: a phrase's or an AND's few
+        matches do not pay for every paragraph holding one of its common words.
+        `memo` holds what matching already found for this query.
         """
         snap = self.snap
         scores = np.zeros(len(docs), dtype=np.float32)
         if not len(docs):
             return scores
         bounds = np.searchsorted(docs, snap.offsets + [snap.size]).tolist()
+        heading_weights = np.array((0.0, *HEADING_WEIGHTS), dtype=np.float32)
         notices = None
-        for word, frequency in self.scored_words(terms).items():
-            idf = self.idf(frequency)
-            pattern = term_pattern(word)
+        for word, (weight, frequency) in self.scored_words(weighted).items():
+            idf = self.idf(frequency) * weight
             for i, (seg, offset) in enumerate(zip(snap.segments, snap.offsets)):
                 lo, hi = bounds[i], bounds[i + 1]
                 if lo == hi:
@@ -98,13 +99,13 @@ class Ranker:
                     weights = postings[1][at]
                     norm = np.float32(K1 * (1 - B)) + np.float32(K1 * B / self.avg_length) * seg.text_length[local[held]]
                     scores[lo + held] += np.float32(idf * (K1 + 1)) * weights / (weights + norm)
-                headed = heading_hits(seg, [word], pattern, memo, i)[seg.doc_heading[local]]
-                if headed.any():
-                    scores[lo:hi][headed] += np.float32(FIELD_BOOSTS["headings"] * idf)
-            titled = string_hits(snap.notice_fields["title"], [word], pattern)
+                depth = heading_depths(seg, word, memo, i)[seg.doc_heading[local]]
+                if (depth >= 0).any():
+                    scores[lo:hi] += np.float32(idf) * heading_weights[np.minimum(depth + 1, len(HEADING_WEIGHTS))]
+            titled = string_hits(snap.notice_fields["title"], [word], term_pattern(word))
             if len(titled):
                 boost = np.zeros(len(snap.catalog) + 1, dtype=np.float32)
-                boost[titled] = FIELD_BOOSTS["title"] * idf
+                boost[titled] = TITLE_WEIGHT * idf
                 notices = snap.notice_of[docs] if notices is None else notices
                 scores += boost[notices]
         return scores

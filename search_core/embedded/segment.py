@@ -15,6 +15,7 @@ import numpy as np
 
 from indexer.arrays import BLOCK_BITS, CHAR_BITS, DISPLAY, DONE, FILES, META, STRING_FILES, bigram_index
 from indexer.errors import ArraysError
+from indexer.schema import HEADING_SEPARATOR
 
 from . import pagecache
 
@@ -48,6 +49,8 @@ class SegmentArrays:
         self.heading_order = np.argsort(np.asarray(self.doc_heading), kind="stable").astype(np.int32)
         self.heading_starts = np.searchsorted(np.asarray(self.doc_heading)[self.heading_order],
                                               np.arange(self.headings.count + 1)).astype(np.int64)
+        # Where one heading of a path ends and the next begins, for how far up a match is.
+        self.heading_breaks = np.flatnonzero(np.asarray(self.headings.codes) == ord(HEADING_SEPARATOR.strip()))
 
     def display(self, doc):
         """(text, headings) of one document as written in the notice."""

@@ -19,11 +19,12 @@ import numpy as np
 from whoosh import index as whoosh_index
 
 from indexer import arrays, catalog, store
-from indexer.analysis import fold
+from indexer.folding import fold
 from indexer.errors import ArraysError
 from indexer.notice import display_title
 
 from . import counting
+from .lexicon import LazyLexicon
 from .segment import SegmentArrays, Strings
 
 #: Whole notices kept parsed for showing hits (a document cache; results are never cached).
@@ -56,6 +57,7 @@ class Snapshot:
         self._load_documents(live)
         self.facets = counting.load(self)
         self._load_orders()
+        self.lexicon = LazyLexicon(self)
 
     def _load_documents(self, live):
         """Each document's notice (a catalog index; -1 for one whose notice is gone, never live) and number."""

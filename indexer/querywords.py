@@ -1,0 +1,78 @@
+"""Words a search box gets that are not about the content: names of paragraph roles, filler of questions.
+
+`差旅费 整改措施` asks for the measures about travel expenses, not for paragraphs
+that happen to say 整改措施; `固定资产没入账怎么整改的` is a question whose 怎么 and
+的 are no content at all. The search reads role words as a preference for that
+role and leaves stop words out of what must match. Both lists live in a
+people-edited TOML file, checked when loaded.
+"""
+
+import tomllib
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from . import settings
+from .errors import ConfigError
+from .folding import fold
+from .notice import ROLES
+
+
+class QueryWordsError(ConfigError):
+    """The query words file cannot be used; the message names the file and the entry."""
+
+
+@dataclass(frozen=True)
+class QueryWords:
+    roles: dict  # folded word -> role (one of notice.ROLES)
+    stopwords: frozenset  # folded words
+
+    def role_phrases(self):
+        """The role words, longest first (how they are found inside a query typed without spaces)."""
+        return sorted(self.roles, key=len, reverse=True)
+
+
+def load(path):
+    """Read and check the query words file at `path`."""
+    try:
+        with open(path, "rb") as data:
+            table = tomllib.load(data)
+    except FileNotFoundError:
+        raise QueryWordsError(f"{path}: query words file not found; set NOTICE_SEARCH_QUERY_WORDS to an existing "
+                              "file.") from None
+    except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise QueryWordsError(f"{path}: not valid TOML ({exc}).") from None
+    unknown = set(table) - {"roles", "stopwords"}
+    if unknown:
+        raise QueryWordsError(f"{path}: unknown table(s) {', '.join(sorted(unknown))}; only [roles] and [stopwords] "
+                              "are read.")
+    roles = {}
+    for role, words in (table.get("roles") or {}).items():
+        if role not in ROLES:
+            raise QueryWordsError(f"{path}: [roles] names {role!r}, which is not a paragraph role; use one of "
+                                  f"{', '.join(ROLES)}.")
+        for word in _strings(path, f"[roles] {role!r}", words):
+            if roles.get(word, role) != role:
+                raise QueryWordsError(f"{path}: [roles] gives {word!r} to both {roles[word]!r} and {role!r}.")
+            roles[word] = role
+    stop = table.get("stopwords") or {}
+    if set(stop) - {"words"}:
+        raise QueryWordsError(f"{path}: [stopwords] holds only `words = [...]`.")
+    return QueryWords(roles, frozenset(_strings(path, "[stopwords] words", stop.get("words", []))))
+
+
+def _strings(path, where, words):
+    if not isinstance(words, list) or not all(isinstance(w, str) and w.strip() and " " not in w.strip()
+                                              for w in words):
+        raise QueryWordsError(f"{path}: {where} must be a list of words without spaces, like [\"整改措施\", \"如何整改\"].")
+    return [fold(w.strip()) for w in words]
+
+
+@lru_cache(maxsize=4)
+def _cached(path):
+    return load(path)
+
+
+def get(overrides=None):
+    """The query words the QUERY_WORDS setting names, loaded once per path."""
+    return _cached(str(Path(settings.get("QUERY_WORDS", overrides)).resolve()))

@@ -1,0 +1,110 @@
+"""Best-match retrieval: which paragraphs answer a query plan, in two tiers, and how much of it each covers.
+
+* **Exact** (完全匹配): the paragraph holds every clause as typed, in its text or
+  the headings above it (a quoted phrase in its text). This is the
+  exact-substring guarantee: such a paragraph is always found, and first.
+* **Partial** (部分匹配): it covers enough of the query through the clauses'
+  concepts (`interpret`): a clause counts 1 when held as typed or when every
+  concept of one of its terms is there (a concept by its own words or a
+  synonym), else the share of that term's concepts that are there. A paragraph
+  is listed when its clauses add up to at least `minimum_should_match`, so a
+  long query is not flooded by paragraphs that share one common word with it;
+  when no paragraph reaches that, the ones that cover the most are listed, so a
+  query whose words occur anywhere never comes back empty.
+
+Every string is matched as an exact substring of the folded text (the same
+masks as the literal match), never through jieba's cuts.
+"""
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..query import WORD_FIELDS, Term
+from .matching import term_mask
+
+
+@dataclass
+class Retrieved:
+    docs: np.ndarray  # document numbers, ascending: the exact and the partial matches
+    exact: np.ndarray  # bool, aligned with docs
+    coverage: np.ndarray  # float32, aligned with docs: clauses covered (the number of clauses for an exact match)
+    clauses: int
+
+
+def minimum_should_match(clauses):
+    """How many clauses a partial match must cover: all but half of one up to two clauses, three quarters beyond."""
+    return clauses - 0.5 if clauses <= 2 else math.floor(0.75 * clauses)
+
+
+class Masks:
+    """Each string's match mask, computed once per query (a synonym may serve several clauses)."""
+
+    def __init__(self, snap, memo):
+        self.snap, self.memo, self._masks = snap, memo, {}
+
+    def term(self, term):
+        if term not in self._masks:
+            self._masks[term] = term_mask(self.snap, term, self.memo)
+        return self._masks[term]
+
+    def any(self, terms):
+        """Whether any live paragraph holds one of the terms."""
+        return any(self.term(t).any() for t in terms)
+
+    def count(self, terms):
+        """Live paragraphs holding one of the terms."""
+        mask = np.zeros(self.snap.size, dtype=bool)
+        for term in terms:
+            mask |= self.term(term)
+        return int(mask.sum())
+
+    def count_all(self, clauses):
+        """Live paragraphs holding one term of every clause ([[Term]])."""
+        mask = self.snap.live.copy()
+        for terms in clauses:
+            either = np.zeros(self.snap.size, dtype=bool)
+            for term in terms:
+                either |= self.term(term)
+            mask &= either
+        return int(mask.sum())
+
+    def concept(self, concept):
+        """Where the concept or one of its synonyms stands, as a word does (text or headings)."""
+        mask = self.term(Term(concept.text, WORD_FIELDS)).copy()
+        for alternative in concept.alternatives:
+            mask |= self.term(Term(alternative, WORD_FIELDS))
+        return mask
+
+
+def retrieve(snap, plan, masks):
+    """The `Retrieved` paragraphs of a plan (`interpret.Plan`): exact matches, then enough partial ones."""
+    allowed = snap.live.copy()
+    for term in plan.excluded:
+        allowed &= ~masks.term(term)
+    if plan.empty:
+        docs = np.flatnonzero(allowed)
+        return Retrieved(docs, np.ones(len(docs), bool), np.zeros(len(docs), np.float32), 0)
+    exact = allowed.copy()
+    coverage = np.zeros(snap.size, dtype=np.float32)
+    for clause in plan.clauses:
+        literal = np.zeros(snap.size, dtype=bool)
+        for term in clause.terms:
+            literal |= masks.term(term)
+        exact &= literal
+        covered = literal.astype(np.float32)
+        for concepts in clause.concepts:
+            present = np.zeros(snap.size, dtype=np.float32)
+            for concept in concepts:
+                present += masks.concept(concept)
+            np.maximum(covered, present / len(concepts), out=covered)
+        coverage += covered
+    n = len(plan.clauses)
+    partial = allowed & ~exact & (coverage > 0)
+    threshold = minimum_should_match(n)
+    if not exact.any() and partial.any():
+        threshold = min(threshold, float(coverage[partial].max()))
+    partial &= coverage >= threshold - 1e-6
+    docs = np.flatnonzero(exact | partial)
+    return Retrieved(docs, exact[docs], np.where(exact[docs], np.float32(n), coverage[docs]), n)
