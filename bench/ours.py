@@ -69,8 +69,10 @@ def cmd_recall(args):
     for kind, q, filters in QUERIES:
         if filters:
             continue
+        # Matching is the exact tier (every word as typed); partial matches are best-match extras.
         result = engine.search(SearchRequest(q=q, per_page=ALL))
-        out[q] = sorted(f"{engine.notice(hit.notice_id)['source']}#{hit.n}" for hit in result.hits)
+        out[q] = sorted(f"{engine.notice(hit.notice_id)['source']}#{hit.n}" for hit in result.hits
+                        if hit.match == "exact")
     print(json.dumps(out, ensure_ascii=False))
 
 

@@ -6,8 +6,11 @@ corpus generator's substitutions). Filter values are ones the generated corpus h
 (`bench/corpus.py`: real provinces, years 2019–2025, levels 省/市/县) and the
 categories, roles and problem types of `indexer.notice` and DOMAIN.md.
 
-Each query is (kind, q, filters). Kinds: word, and (2–3 words), phrase, or, not; a
-query with filters is the same kind, counted again under "filtered" in the tables.
+Each query is (kind, q, filters). Kinds: word, and (2–3 words), phrase, or, not, and
+people: what a person types instead of the notices' words (everyday names of problems,
+a role word beside a topic, a question without spaces, a typo), where best-match
+retrieval does its broad work; a query with filters is the same kind, counted again
+under "filtered" in the tables.
 """
 
 WORDS = ("差旅费", "三重一大", "固定资产", "意识形态", "巡察整改", "第一议题", "民主生活会", "三会一课",
@@ -38,6 +41,16 @@ FILTERED = (
     ("phrase", "防止问题反弹", {"role": ["下一步计划"], "level": ["市"]}),
 )
 
+#: Typed as people type: no word of these needs to stand in the notices as written.
+PEOPLE = ("公款吃喝", "小金库", "一言堂", "文山会海", "差旅费 整改措施", "三重一大 如何整改",
+          "固定资产没入账怎么整改的", "意识形态 存在问题", "差旅废", "公车私用 整改", "乱发津贴 补贴 退还",
+          "理论学习 下一步打算")
+
+#: What a person has typed when the search box offers completions (/api/suggest): the first
+#: characters of the words above, and their pinyin initials.
+SUGGEST_PREFIXES = tuple(dict.fromkeys([w[:n] for w in WORDS for n in (1, 2)]
+                                       + ["clf", "szyd", "gdzc", "ysxt", "dylt", "mzshh", "xryr", "bxgd"]))
+
 OTHERS = (
     ("or", "差旅费 OR 公务用车", {}),
     ("or", "三会一课 OR 主题党日 OR 组织生活会", {}),
@@ -56,6 +69,7 @@ QUERIES = tuple(
     + [("phrase", _quoted(p), {}) for p in PHRASES]
     + [(kind, _quoted(q) if kind == "phrase" else q, filters) for kind, q, filters in FILTERED]
     + list(OTHERS)
+    + [("people", q, {}) for q in PEOPLE]
 )
 
 assert len(QUERIES) >= 50, "the issue asks for at least 50 queries"

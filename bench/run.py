@@ -36,7 +36,7 @@ sys.path.insert(0, str(BENCH))
 sys.path.insert(1, str(ROOT))
 
 import corpus  # noqa: E402
-from queries import QUERIES  # noqa: E402
+from queries import QUERIES, SUGGEST_PREFIXES  # noqa: E402
 
 #: Commands run as `python -m` from the project folder, so a copy of the project measures its own code.
 PY = sys.executable
@@ -145,9 +145,19 @@ def http_run(cmd, passes, key_of, ready_timeout=1800):
                                         "total": body["total"], "top": [key_of(h) for h in body["hits"]],
                                         "server_ms": body.get("took_ms")})  # the search's own time, if told
                     runs.append(timings)
+                suggest = []
+                for prefix in SUGGEST_PREFIXES:
+                    url = f"http://127.0.0.1:{port}/api/suggest?" + urllib.parse.urlencode({"q": prefix})
+                    t0 = time.perf_counter()
+                    try:
+                        with urllib.request.urlopen(url, timeout=600) as answer:
+                            answer.read()
+                    except urllib.error.HTTPError:  # a system without completions
+                        break
+                    suggest.append((time.perf_counter() - t0) * 1000)
             finally:
                 gc.enable()
-            return {"first_answer_s": first, "passes": runs, "status": proc_status(process.pid)}
+            return {"first_answer_s": first, "passes": runs, "suggest_ms": suggest, "status": proc_status(process.pid)}
         finally:
             process.terminate()
             process.wait(timeout=60)
@@ -369,7 +379,9 @@ def table(n, info, ours, base):
                       ("in-process, 2–3 word AND", {"kinds": ("and",), "filtered": False}),
                       ("in-process, quoted phrases", {"kinds": ("phrase",), "filtered": False}),
                       ("in-process, with facet filters", {"filtered": True}),
-                      ("in-process, OR / exclusion", {"kinds": ("or", "not")})):
+                      ("in-process, OR / exclusion", {"kinds": ("or", "not")}),
+                      ("in-process, as people type (best-match: synonyms, roles, questions, typos)",
+                       {"kinds": ("people",)})):
         p = latencies(ours, "inprocess", **kw)
         a, b = lat("inprocess", **kw)
         row(f"{label}, cold, ms", a, b, "p50 ≤ 10, p95 ≤ 50", p["p50"] <= 10 and p["p95"] <= 50)
@@ -392,6 +404,9 @@ def table(n, info, ours, base):
         def size(r):
             return f"{statistics.median(t['bytes'] for t in r['http']['passes'][0]) / 1e3:.0f}"
         row("HTTP response size, median, kB", size(ours), size(base) if base and "http" in base else "—")
+        completions = percentiles(ours["http"].get("suggest_ms") or [])
+        row(f"completions `/api/suggest` over HTTP ({len(SUGGEST_PREFIXES)} prefixes), ms", fmt_lat(completions), "—",
+            "p95 ≤ 20", completions["p95"] <= 20 if completions else None)
         row("HTTP first answer (server start + index load), s", f"{ours['http']['first_answer_s']:.1f}",
             f"{base['http']['first_answer_s']:.1f}" if base and "http" in base else "—")
         rss = ours["http"]["status"]
@@ -405,7 +420,7 @@ def table(n, info, ours, base):
     row("in-process worker memory after the run, MB (VmRSS)", f"{ip['VmRSS'] / MB:.0f}",
         f"{base['inprocess']['status']['VmRSS'] / MB:.0f}" if base else "—")
     for label, kinds, target in (("quoted phrases", ("phrase",), "100% / 100%"),
-                                 ("words, AND, OR, exclusions", ("word", "and", "or", "not"), "")):
+                                 ("words, AND, OR, exclusions (exact matches)", ("word", "and", "or", "not"), "")):
         if "recall" not in ours:
             continue
         o = ours["recall"][label]
@@ -448,7 +463,7 @@ def run_size(n, args):
         if truth is not None:
             systems[name]["recall"] = {
                 "quoted phrases": recall_precision(systems[name]["found"], truth, ("phrase",)),
-                "words, AND, OR, exclusions": recall_precision(systems[name]["found"], truth,
+                "words, AND, OR, exclusions (exact matches)": recall_precision(systems[name]["found"], truth,
                                                                ("word", "and", "or", "not"))}
     info["load_after"] = os.getloadavg()[0]
     if "ours" not in systems:

@@ -55,11 +55,13 @@ def jieba_tokenizer():
                 jieba.marshal = _WholeFileMarshal
                 tokenizer = jieba.Tokenizer()
                 tokenizer.initialize()
-                for word, freq, tag in user_words(settings.get("USER_DICT")):
+                entries = user_words(settings.get("USER_DICT"))
+                for word, freq, tag in entries:
                     tokenizer.add_word(word, freq, tag)
+                listed = {word for word, _freq, _tag in entries}
                 for word in synonyms.get().words():
-                    if word not in tokenizer.FREQ or not tokenizer.FREQ[word]:
-                        tokenizer.add_word(word)
+                    if word not in listed:
+                        tokenizer.add_word(word)  # with the frequency that keeps it whole
                 _jieba = tokenizer
     return _jieba
 
@@ -216,6 +218,11 @@ def _subwords(word):
 def ChineseAnalyzer(subwords=True):
     """jieba words of folded text, nothing stemmed or stopped; with `subwords`, long words' inner words too."""
     return JiebaTokenizer() | SubwordFilter() if subwords else JiebaTokenizer()
+
+
+def word_spans(text):
+    """[(word, start, end)] of `text` as a query is cut: jieba's words of the folded text, with their offsets."""
+    return _cut(fold(text))
 
 
 def words(text):

@@ -25,11 +25,12 @@ class QueryWordsError(ConfigError):
 @dataclass(frozen=True)
 class QueryWords:
     roles: dict  # folded word -> role (one of notice.ROLES)
+    questions: frozenset  # folded words that make a role word inside a longer word a question
     stopwords: frozenset  # folded words
 
-    def role_phrases(self):
-        """The role words, longest first (how they are found inside a query typed without spaces)."""
-        return sorted(self.roles, key=len, reverse=True)
+    def question_phrases(self):
+        """The role words that ask something, longest first: those read inside a word typed without spaces."""
+        return sorted((w for w in self.roles if any(q in w for q in self.questions)), key=len, reverse=True)
 
 
 def load(path):
@@ -42,10 +43,10 @@ def load(path):
                               "file.") from None
     except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise QueryWordsError(f"{path}: not valid TOML ({exc}).") from None
-    unknown = set(table) - {"roles", "stopwords"}
+    unknown = set(table) - {"roles", "questions", "stopwords"}
     if unknown:
-        raise QueryWordsError(f"{path}: unknown table(s) {', '.join(sorted(unknown))}; only [roles] and [stopwords] "
-                              "are read.")
+        raise QueryWordsError(f"{path}: unknown table(s) {', '.join(sorted(unknown))}; only [roles], [questions] "
+                              "and [stopwords] are read.")
     roles = {}
     for role, words in (table.get("roles") or {}).items():
         if role not in ROLES:
@@ -55,10 +56,13 @@ def load(path):
             if roles.get(word, role) != role:
                 raise QueryWordsError(f"{path}: [roles] gives {word!r} to both {roles[word]!r} and {role!r}.")
             roles[word] = role
-    stop = table.get("stopwords") or {}
-    if set(stop) - {"words"}:
-        raise QueryWordsError(f"{path}: [stopwords] holds only `words = [...]`.")
-    return QueryWords(roles, frozenset(_strings(path, "[stopwords] words", stop.get("words", []))))
+    lists = {}
+    for name in ("questions", "stopwords"):
+        table_of = table.get(name) or {}
+        if set(table_of) - {"words"}:
+            raise QueryWordsError(f"{path}: [{name}] holds only `words = [...]`.")
+        lists[name] = frozenset(_strings(path, f"[{name}] words", table_of.get("words", [])))
+    return QueryWords(roles, lists["questions"], lists["stopwords"])
 
 
 def _strings(path, where, words):

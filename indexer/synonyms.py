@@ -12,6 +12,7 @@ the command with a sentence naming the file, the line and the entry.
 """
 
 import re
+import unicodedata
 from functools import lru_cache
 from pathlib import Path
 
@@ -21,7 +22,7 @@ from .folding import fold
 
 #: Longest word an entry may hold; longer ones are sentences, not synonyms.
 MAX_WORD = 16
-_BAD = re.compile(r"[\s=>,，]")
+_SEPARATORS = re.compile(r"[\s=>,，]")
 
 
 class SynonymsError(ConfigError):
@@ -75,7 +76,8 @@ def parse(text, path="synonyms.txt"):
         else:
             (group,) = sides
             if len(group) < 2:
-                raise SynonymsError(f"{where} names one word; a group needs two or more, separated by commas.")
+                raise SynonymsError(f"{where} names one word (once folded: {group[0]}); a group needs two or more, "
+                                    "separated by commas.")
             for word in group:
                 add(word, group)
     return Synonyms(expansions)
@@ -86,8 +88,10 @@ def _words(side, where):
     if not all(words):
         raise SynonymsError(f"{where} has an empty word (two commas in a row, or nothing beside `=>`).")
     for word in words:
-        if _BAD.search(word):
+        if _SEPARATORS.search(word):
             raise SynonymsError(f"{where}: {word!r} holds a space or `=`; separate words with commas.")
+        if not all(unicodedata.category(c)[0] in "LN" for c in word):
+            raise SynonymsError(f"{where}: {word!r} holds punctuation; a synonym is one word, letters and digits only.")
         if len(word) > MAX_WORD:
             raise SynonymsError(f"{where}: {word!r} is longer than {MAX_WORD} characters; use a shorter word.")
     return list(dict.fromkeys(fold(w) for w in words))

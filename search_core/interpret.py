@@ -6,7 +6,8 @@ People type `差旅费 整改措施` meaning "the measures about travel expenses
 
 * **role words** (整改措施, 如何整改, 存在问题…) become a preference for that
   paragraph role instead of text that must match, as long as something else is
-  left to search for; inside a word typed without spaces they split it;
+  left to search for; inside a word typed without spaces, those that ask
+  something (怎么整改) split it;
 * each remaining clause keeps its terms as typed (the literal match: paragraphs
   holding every clause as typed are the exact matches) and, unless it is a
   quoted phrase or a scoped term, is read into **concepts**: the synonym keys it
@@ -21,7 +22,7 @@ Nothing here touches an index.
 from dataclasses import dataclass, field
 
 from indexer import querywords, synonyms
-from indexer.analysis import words
+from indexer.analysis import word_spans, words
 from indexer.folding import fold
 
 from .query import WORD_FIELDS, Query, Term
@@ -106,10 +107,16 @@ def _loose(term):
 
 
 def _split_roles(term, vocabulary, plan):
-    """The term without the role words in it, as the pieces between them; the roles go to `plan`."""
+    """The term without the role words in it, as the pieces between them; the roles go to `plan`.
+
+    A term that is a role word is one whole; inside a longer term only a role
+    word that asks something counts (三重一大怎么整改), since the notices' own
+    phrases hold role words too (对照问题清单).
+    """
     text = fold(term.text)
     found = []
-    for phrase in vocabulary.role_phrases():
+    phrases = [text] if text in vocabulary.roles else vocabulary.question_phrases()
+    for phrase in phrases:
         start = text.find(phrase)
         while start >= 0:
             if not any(start < end and begin < start + len(phrase) for begin, end, _ in found):
@@ -127,7 +134,15 @@ def _split_roles(term, vocabulary, plan):
             plan.roles.append(role)
         plan.role_words.append(term.text[begin:end])
     pieces.append(term.text[last:])
-    return [Term(p.strip(), term.fields) for p in pieces if p.strip()]
+    pieces = [_trimmed(p, vocabulary) for p in pieces]
+    return [Term(p, term.fields) for p in pieces if p]
+
+
+def _trimmed(text, vocabulary):
+    """A piece left between role words, without filler words at its ends (意识形态有|哪些问题 -> 意识形态)."""
+    cuts = word_spans(text)
+    content = [i for i, (word, _, _) in enumerate(cuts) if word not in vocabulary.stopwords]
+    return text[cuts[content[0]][1]:cuts[content[-1]][2]].strip() if content else ""
 
 
 def _only_stopwords(terms, vocabulary):

@@ -386,3 +386,55 @@ def test_facet_toggle_urls_are_those_url_for_builds(app, url):
         for hit in data["hits"]:  # hit links are encoded in bulk too
             assert hit["url"] == url_for("views.notice", notice_id=hit["notice_id"], **state_args(search),
                                          _anchor=f"p{hit['n']}")
+
+
+# --- how the query was read -----------------------------------------------------
+
+def test_expansions_are_shown_and_can_be_switched_off(client):
+    body = get_json(client, "/api/search?q=差旅费")
+    assert body["synonyms"] is True
+    assert body["expansions"] == [{"word": "差旅费", "synonyms": ["差旅"]}]
+    off = get_json(client, body["without_synonyms_url"].replace("/?", "/api/search?"))
+    assert off["synonyms"] is False and off["expansions"] == [] and off["partial"] == 0
+    assert off["total"] == body["exact"]
+    back = get_json(client, off["with_synonyms_url"].replace("/?", "/api/search?"))
+    assert back["total"] == body["total"]
+
+
+def test_role_words_are_a_preference_with_a_strict_filter_one_click_away(client):
+    body = get_json(client, "/api/search?q=三重一大 如何整改")
+    assert body["role_preference"]["roles"] == ["整改措施"] and body["role_preference"]["words"] == ["如何整改"]
+    assert body["hits"][0]["role"] == "整改措施"
+    strict = get_json(client, body["role_preference"]["strict_url"].replace("/?", "/api/search?"))
+    assert strict["query"] == "三重一大" and {h["role"] for h in strict["hits"]} == {"整改措施"}
+    assert 0 < strict["total"] < body["total"]
+
+
+def test_suggestions_lead_somewhere(client):
+    body = get_json(client, "/api/search?q=差旅废")
+    spelling = [s for s in body["suggestions"] if s["kind"] == "spelling"]
+    assert spelling[0]["q"] == "差旅费"
+    assert get_json(client, spelling[0]["url"].replace("/?", "/api/search?"))["exact"] == spelling[0]["count"] > 0
+
+
+def test_completions_come_from_the_index_by_prefix_and_pinyin_initials(client):
+    body = get_json(client, "/api/suggest?q=三重")
+    assert body["ok"] and any(s["text"] == "三重一大" and s["kind"] == "word" for s in body["suggestions"])
+    counts = [s["count"] for s in body["suggestions"]]
+    assert counts == sorted(counts, reverse=True)
+    by_initials = get_json(client, "/api/suggest?q=szyd")["suggestions"]
+    assert by_initials and by_initials[0]["text"] == "三重一大"
+    for s in get_json(client, "/api/suggest?q=财务")["suggestions"]:
+        landing = get_json(client, s["url"].replace("/?", "/api/search?"))
+        assert landing["total"] > 0, s
+
+
+@pytest.mark.parametrize("url", ["/api/suggest", "/api/suggest?q=", "/api/suggest?q=%20"])
+def test_an_empty_prefix_completes_to_nothing(client, url):
+    assert get_json(client, url) == {"ok": True, "query": url.partition("q=")[2].replace("%20", " "), "suggestions": []}
+
+
+def test_completion_limits(client):
+    assert len(get_json(client, "/api/suggest?q=整&limit=3")["suggestions"]) <= 3
+    assert client.get("/api/suggest?q=整&limit=x").status_code == 400
+    assert client.get("/api/suggest?q=" + "整" * 500).status_code == 400

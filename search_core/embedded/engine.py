@@ -45,7 +45,7 @@ SORTS = ("relevance", "newest", "oldest")
 #: Ranking weight of a synonym's words, against 1 for the words as typed.
 SYNONYM_WEIGHT = 0.6
 #: Score factor of a paragraph whose role the query named (整改措施, 存在问题…).
-ROLE_BOOST = 1.5
+ROLE_BOOST = 2.0
 #: Added to an exact match's score, so that every exact match ranks above every partial one.
 EXACT_FIRST = 1e6
 

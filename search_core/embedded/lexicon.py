@@ -124,7 +124,7 @@ class Lexicon:
             key = (entry.text, entry.kind)
             if key not in best:
                 best[key] = entry
-        return sorted(best.values(), key=lambda e: (-e.count, len(e.text), e.text))[:limit]
+        return sorted(best.values(), key=lambda e: (-e.count, -len(e.text), e.text))[:limit]
 
     @staticmethod
     def _range(pairs, keys, prefix, cap=5000):

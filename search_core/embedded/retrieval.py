@@ -10,7 +10,8 @@
   is listed when its clauses add up to at least `minimum_should_match`, so a
   long query is not flooded by paragraphs that share one common word with it;
   when no paragraph reaches that, the ones that cover the most are listed, so a
-  query whose words occur anywhere never comes back empty.
+  query whose words occur anywhere never comes back empty. A quoted phrase or a
+  scoped term (标题:…) is what the person insists on: partial matches hold it too.
 
 Every string is matched as an exact substring of the folded text (the same
 masks as the literal match), never through jieba's cuts.
@@ -71,10 +72,16 @@ class Masks:
         return int(mask.sum())
 
     def concept(self, concept):
-        """Where the concept or one of its synonyms stands, as a word does (text or headings)."""
-        mask = self.term(Term(concept.text, WORD_FIELDS)).copy()
-        for alternative in concept.alternatives:
-            mask |= self.term(Term(alternative, WORD_FIELDS))
+        """Where the concept or one of its synonyms stands, as a word does (text or headings).
+
+        A string that holds another of them (中央八项规定 holds 八项规定) adds no
+        paragraph, so only the others are looked up.
+        """
+        strings = (concept.text, *concept.alternatives)
+        needed = [s for s in strings if not any(o != s and o in s for o in strings)]
+        mask = self.term(Term(needed[0], WORD_FIELDS)).copy()
+        for string in needed[1:]:
+            mask |= self.term(Term(string, WORD_FIELDS))
         return mask
 
 
@@ -87,12 +94,15 @@ def retrieve(snap, plan, masks):
         docs = np.flatnonzero(allowed)
         return Retrieved(docs, np.ones(len(docs), bool), np.zeros(len(docs), np.float32), 0)
     exact = allowed.copy()
+    required = allowed.copy()  # a quoted phrase or a scoped term holds for partial matches too
     coverage = np.zeros(snap.size, dtype=np.float32)
     for clause in plan.clauses:
         literal = np.zeros(snap.size, dtype=bool)
         for term in clause.terms:
             literal |= masks.term(term)
         exact &= literal
+        if clause.strict:
+            required &= literal
         covered = literal.astype(np.float32)
         for concepts in clause.concepts:
             present = np.zeros(snap.size, dtype=np.float32)
@@ -101,7 +111,7 @@ def retrieve(snap, plan, masks):
             np.maximum(covered, present / len(concepts), out=covered)
         coverage += covered
     n = len(plan.clauses)
-    partial = allowed & ~exact & (coverage > 0)
+    partial = required & ~exact & (coverage > 0)
     threshold = minimum_should_match(n)
     if not exact.any() and partial.any():
         threshold = min(threshold, float(coverage[partial].max()))
