@@ -9,6 +9,11 @@ selections) on the JSON API and on the HTML page, sorted, grouped, on page 2, an
 notice pages. Every loop is bounded by the deadline, the total request cap and a
 per-request timeout, so the run always ends by itself.
 
+Hostile company can run at the same time: --stalled N clients that ask for a
+CSV export and never read it, and --slow N clients that trickle a request's
+header a byte a second and never finish it. They are not measured; the other
+clients must still be answered.
+
 It prints a markdown table (requests, errors, throughput, latency p50/p95/max,
 and the server's VmRSS at the start, middle and end, from /proc), optionally
 writes the figures as JSON, and exits 1 if any request failed.
@@ -16,6 +21,7 @@ writes the figures as JSON, and exits 1 if any request failed.
     .venv/bin/python bench/corpus.py --n 1000 --out /tmp/load/corpus
     .venv/bin/notice-index rebuild --data /tmp/load/corpus/notices --index /tmp/load/index
     .venv/bin/python bench/load.py --index /tmp/load/index --clients 16 --duration 60
+    .venv/bin/python bench/load.py --index /tmp/load/index --clients 16 --duration 60 --stalled 8 --slow 50
 """
 
 import argparse
@@ -165,18 +171,64 @@ class Load:
             connection.close()
 
 
+def stall(host, port, deadline, count):
+    """`count` connections asking for a large CSV export, never reading the answer, until the deadline."""
+    connections = []
+    for _ in range(count):
+        connection = socket.socket()
+        connection.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+        connection.connect((host, port))
+        connection.sendall(b"GET /api/search.csv?q=%E6%95%B4%E6%94%B9 HTTP/1.1\r\nHost: load\r\n\r\n")
+        connections.append(connection)
+    while time.monotonic() < deadline:
+        time.sleep(0.5)
+    for connection in connections:
+        connection.close()
+
+
+def trickle(host, port, deadline, count):
+    """`count` connections sending a request header one byte a second, never finishing it."""
+    connections = []
+    for _ in range(count):
+        try:
+            connections.append(socket.create_connection((host, port), timeout=5))
+        except OSError:
+            break
+    header = b"GET / HTTP/1.1\r\nHost: load\r\nX-Slow: " + b"a" * 10_000
+    sent = 0
+    while time.monotonic() < deadline and connections:
+        for connection in list(connections):
+            try:
+                connection.send(header[sent % len(header):][:1])
+            except OSError:  # closed by the server, as it may: open another
+                connections.remove(connection)
+                try:
+                    connections.append(socket.create_connection((host, port), timeout=5))
+                except OSError:
+                    pass
+        sent += 1
+        time.sleep(1)
+    for connection in connections:
+        connection.close()
+
+
 def percentile(values, p):
     """Nearest-rank percentile."""
     ordered = sorted(values)
     return ordered[max(0, math.ceil(p / 100 * len(ordered)) - 1)] if ordered else float("nan")
 
 
-def run(host, port, pid, clients, duration, max_requests, timeout):
+def run(host, port, pid, clients, duration, max_requests, timeout, stalled=0, slow=0):
     notices, failures = warm_up(host, port, timeout)
     urls = query_urls() + notices
     samples = []  # (seconds since start, RSS MB)
     load_before = os.getloadavg()[0]
     t_start = time.monotonic()
+    hostile = [threading.Thread(target=stall, args=(host, port, t_start + duration, stalled), daemon=True),
+               threading.Thread(target=trickle, args=(host, port, t_start + duration, slow), daemon=True)]
+    for thread in hostile:
+        thread.start()
+    time.sleep(1 if stalled or slow else 0)  # they are in place before the measured clients start
     load = Load(host, port, urls, t_start + duration, max_requests, timeout)
     threads = [threading.Thread(target=load.client, args=(k * len(urls) // clients,), daemon=True)
                for k in range(clients)]
@@ -195,7 +247,8 @@ def run(host, port, pid, clients, duration, max_requests, timeout):
     errors = failures + load.errors + [f"{stuck} clients still waiting after the deadline"] * bool(stuck)
     middle = min(samples, key=lambda s: abs(s[0] - elapsed / 2)) if samples else (None, None)
     return {
-        "clients": clients, "duration_s": round(elapsed, 1), "urls": len(urls), "cores": os.cpu_count(),
+        "clients": clients, "stalled": stalled, "slow": slow,
+        "duration_s": round(elapsed, 1), "urls": len(urls), "cores": os.cpu_count(),
         "load_average": [round(load_before, 2), round(os.getloadavg()[0], 2)],
         "requests": len(load.latencies), "errors": len(errors), "error_examples": errors[:10],
         "throughput_rps": round(len(load.latencies) / elapsed, 1),
@@ -214,6 +267,7 @@ def table(result):
     rss = result["rss_mb"]
     rows = [
         ("clients × duration", f"{result['clients']} × {result['duration_s']} s"),
+        ("alongside: stalled CSV readers, slow clients", f"{result['stalled']}, {result['slow']}"),
         ("machine: cores, load average before / after", f"{result['cores']}, "
          f"{result['load_average'][0]} / {result['load_average'][1]}"),
         ("distinct URLs in the mix", result["urls"]),
@@ -238,6 +292,8 @@ def main(argv=None):
     parser.add_argument("--max-requests", type=int, default=200_000, help="stop after this many requests")
     parser.add_argument("--timeout", type=float, default=60, help="per-request timeout, s; a timeout is an error")
     parser.add_argument("--json", help="also write the figures to this file")
+    parser.add_argument("--stalled", type=int, default=0, help="clients that ask for a CSV export and never read it")
+    parser.add_argument("--slow", type=int, default=0, help="clients that trickle a header a byte a second")
     args = parser.parse_args(argv)
 
     process = None
@@ -254,7 +310,8 @@ def main(argv=None):
                 pid = process.pid
             ready = wait_until_ready(host, port, process, timeout=max(args.timeout, 120))
             print(f"server ready in {ready:.1f} s; {args.clients} clients for {args.duration:g} s", flush=True)
-            result = run(host, port, pid, args.clients, args.duration, args.max_requests, args.timeout)
+            result = run(host, port, pid, args.clients, args.duration, args.max_requests, args.timeout,
+                         args.stalled, args.slow)
         except (RuntimeError, OSError) as exc:
             log.seek(0)
             print(f"load: {exc}\n{log.read().decode('utf-8', 'replace')[-3000:]}", file=sys.stderr)

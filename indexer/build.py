@@ -68,9 +68,10 @@ def index_version():
 
 
 def is_stale(data_dir, index_dir):
-    """True when there is no usable index, or it was built from other files or by other code."""
+    """True when there is no usable index, it is damaged, or it was built from other files or by other code."""
     try:
-        _gen, marker = store.open_generation(index_dir)
+        gen, marker = store.open_generation(index_dir)
+        store.check_files(gen, marker)
     except IndexUnavailable:
         return True
     stamp = datafiles.fingerprint(datafiles.data_files(data_dir))
@@ -87,7 +88,12 @@ def _locked(action, data_dir, index_dir, progress, wait, work):
     store.claim_root(index_dir)
     with store.lock(index_dir, wait=wait, on_wait=progress.log):
         store.remove_stale(index_dir)
-        work(summary, data_dir, index_dir, progress)
+        try:
+            work(summary, data_dir, index_dir, progress)
+        except OSError as exc:  # a full disk, a file too large, a folder that went away
+            raise BuildError(f"Writing the index into {index_dir} failed ({exc.strerror or exc}"
+                             f"{': ' + str(exc.filename) if exc.filename else ''}); the live index was left "
+                             "as it was. Free some space or fix the folder, then run again.") from None
         store.remove_stale(index_dir)
     summary.seconds = time.monotonic() - started
     return summary
@@ -215,7 +221,7 @@ def _update(summary, data_dir, index_dir, progress, procs):
             # so the next update need not hash those files again and `rebuild --if-stale`
             # does not rebuild. Metadata only; the index itself is not touched.
             datafiles.write_entries(live / store.FILES, entries)
-            store.write_marker(live, **{**marker, "fingerprint": stamp})
+            store.refresh_marker(live, marker, store.FILES, fingerprint=stamp)
         return
     old_sources = {e["notice"]: e["source"] for e in old_entries if e["notice"]}
     removed = old_sources.keys() - kept.keys() - added.keys()
@@ -261,9 +267,14 @@ def _parse_fresh(jobs, data_dir, by_source, summary, entries, progress):
 def _cannot_update(index_dir):
     """Why the live index cannot be updated in place of a rebuild, or None."""
     try:
-        _gen, marker = store.open_generation(index_dir)
+        gen, marker = store.open_generation(index_dir)
     except IndexUnavailable:
         return "there was no usable index"
+    try:
+        # An update hard-links the live files: a damaged one would carry over.
+        store.check_files(gen, marker)
+    except IndexUnavailable as exc:
+        return f"the live index is damaged ({exc})"
     if marker.get("version") != index_version():
         return "the parser, the tokenizer or the data files they use changed since the last rebuild"
     return None

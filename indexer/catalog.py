@@ -11,6 +11,7 @@ import json
 import os
 from pathlib import Path
 
+from . import store
 from .store import NOTICES
 
 CATALOG = "catalog.json"
@@ -76,7 +77,7 @@ class NoticeLines:
 
 
 def write(path, entries):
-    Path(path).write_text(json.dumps(entries, ensure_ascii=False), encoding="utf-8")
+    store.write_atomically(path, json.dumps(entries, ensure_ascii=False))
 
 
 def read(path):

@@ -1,5 +1,13 @@
 """The data folder: which files are notices, their hashes, and the record of what became of each.
 
+Only regular files that are inside the data folder once links are followed are
+read: a link to /proc/self/environ or /etc/passwd named like a notice would
+otherwise make the indexer's environment searchable. Links that lead out, and
+files with other hard links (which may be a file from anywhere on the same disk),
+are reported and skipped. A name that is not UTF-8 (a zip made on Windows holds
+GBK names) is read as GB18030 for the report and the record, and kept as bytes
+to find the file again.
+
 Every generation keeps `files.jsonl`, one line per data file (its size, time,
 SHA-256 and whether it became a notice or why not), so that `update` re-reads
 only files whose size or time changed, and knows a file by its content when it
@@ -12,8 +20,8 @@ import json
 import os
 import stat
 from dataclasses import dataclass
-from pathlib import Path
 
+from . import store
 from .errors import BuildError
 from .writers import Job
 
@@ -26,9 +34,36 @@ class DataFile:
     """A notice file as the walk of the data folder found it."""
 
     path: str
-    source: str  # relative to the data folder, "/"-separated
+    source: str  # relative to the data folder, "/"-separated, as people read it
     size: int
     mtime_ns: int
+    problem: str = ""  # why it is not read, when that is known from the walk alone
+    raw: str = None  # the source's bytes in hex, when the file system's name is not UTF-8
+
+
+def readable(name):
+    """(the name as people read it, its bytes in hex or None when it is plain UTF-8) of a file system name."""
+    data = os.fsencode(name)
+    try:
+        return data.decode("utf-8"), None
+    except UnicodeDecodeError:
+        pass
+    try:
+        text = data.decode("gb18030")
+    except UnicodeDecodeError:
+        text = data.decode("utf-8", "backslashreplace")
+    return text, data.hex()
+
+
+def _outside(path, root):
+    """Where the link `path` points, as written, when it leads outside `root` (a real path); else None."""
+    target = os.path.realpath(path)
+    if target == root or target.startswith(root + os.sep):
+        return None
+    try:
+        return os.readlink(path)
+    except OSError:
+        return target
 
 
 def data_files(data_dir):
@@ -40,6 +75,7 @@ def data_files(data_dir):
     if not os.path.isdir(data_dir):
         raise BuildError(f"Data folder {data_dir} does not exist or is not a folder; "
                          "give another with --data or NOTICE_SEARCH_DATA.")
+    root = os.path.realpath(data_dir)
     found, seen, folders = [], set(), [(str(data_dir), "")]
     while folders:
         folder, prefix = folders.pop()
@@ -56,17 +92,30 @@ def data_files(data_dir):
                         is_dir = entry.is_dir()
                     except OSError:  # a link loop or a link to nowhere: not a folder to walk
                         is_dir = False
-                    if is_dir:
+                    leads_to = _outside(entry.path, root) if entry.is_symlink() else None
+                    source, raw = readable(prefix + entry.name)
+                    if is_dir and not leads_to:
                         folders.append((entry.path, prefix + entry.name + "/"))
+                    elif is_dir:
+                        found.append(DataFile(entry.path, source + "/", -1, 0,
+                                              f"is a link to the folder {leads_to}, outside the data folder; "
+                                              "it was not read"))
                     elif entry.name.lower().endswith(SUFFIXES):
                         # Anything named like a notice is handed to the parser, which names the
                         # file and the reason when it cannot be read (a loop, a pipe, a dead link).
                         try:
                             info = entry.stat()
-                            size, mtime = info.st_size, info.st_mtime_ns
+                            size, mtime, links = info.st_size, info.st_mtime_ns, info.st_nlink
                         except OSError:
-                            size, mtime = -1, 0
-                        found.append(DataFile(entry.path, prefix + entry.name, size, mtime))
+                            size, mtime, links = -1, 0, 1
+                        problem = ""
+                        if leads_to:
+                            problem = (f"is a link to {leads_to}, outside the data folder; copy the file into the "
+                                       "folder to index it")
+                        elif links > 1 and entry.is_file(follow_symlinks=False):
+                            problem = (f"has {links} hard links, so it may be a file from outside the data folder; "
+                                       "copy it into the folder to index it")
+                        found.append(DataFile(entry.path, source, size, mtime, problem, raw))
         except OSError as exc:
             raise BuildError(f"Cannot read the folder {folder} ({exc.strerror}); fix its permissions "
                              "or move it out of the data folder.") from None
@@ -90,6 +139,10 @@ def scan(files, summary, entries, known=None):
     known = known or {}
     jobs, first = [], {}
     for f in files:
+        if f.problem:
+            summary.skipped.append((f.source, f.problem))
+            entries.append(entry(f, None, skipped=f.problem))
+            continue
         old = known.get(f.source)
         if old and old["sha256"] and (old["size"], old["mtime_ns"]) == (f.size, f.mtime_ns):
             sha = old["sha256"]
@@ -113,7 +166,7 @@ def scan(files, summary, entries, known=None):
             entries.append(entry(f, sha, skipped=reason, duplicate_of=first[sha]))
             continue
         first[sha] = f.source
-        jobs.append(Job(f.path, f.source, sha))
+        jobs.append(Job(f.path, f.source, sha, f.raw))
     return jobs
 
 
@@ -134,6 +187,6 @@ def read_entries(path):
 
 
 def write_entries(path, entries):
-    with open(Path(path), "w", encoding="utf-8") as out:
-        for e in sorted(entries, key=lambda e: e["source"]):
-            out.write(json.dumps(e, ensure_ascii=False) + "\n")
+    """Write files.jsonl whole or not at all (it is rewritten in a live generation when only times changed)."""
+    lines = (json.dumps(e, ensure_ascii=False) + "\n" for e in sorted(entries, key=lambda e: e["source"]))
+    store.write_atomically(path, "".join(lines))

@@ -73,7 +73,7 @@ class Paragraph:
 @dataclass
 class Notice:
     id: str  # first 16 hex digits of the SHA-256 of the file's bytes
-    source: str  # path relative to the data folder, with "/" separators
+    source: str  # path relative to the data folder, with "/" separators, as people read it
     kind: str = "notice"
     title: Optional[str] = None
     issuer: Optional[str] = None
@@ -88,6 +88,7 @@ class Notice:
     contact: Contact = field(default_factory=Contact)
     headings: list = field(default_factory=list)  # [Heading]
     paragraphs: list = field(default_factory=list)  # [Paragraph]
+    source_raw: Optional[str] = None  # the path's bytes in hex when the file system's name is not UTF-8
 
     def to_dict(self):
         # dataclasses.asdict deep-copies every value and took a tenth of a rebuild's time.

@@ -36,7 +36,7 @@ from filelock import FileLock, Timeout
 from .errors import IndexBusy, IndexUnavailable
 
 MARKER = "NOTICE_SEARCH_INDEX"
-FORMAT = 3
+FORMAT = 4
 CURRENT = "current"
 LOCK = ".lock"
 WHOOSH = "whoosh"
@@ -46,10 +46,37 @@ FILES = "files.jsonl"
 _OURS = re.compile(r"^(NOTICE_SEARCH_INDEX(\.tmp)?|current|\.lock|\.current-\d+|gen-\d{6}|building-[\d-]+)$")
 
 
+def write_atomically(path, data):
+    """Replace the file at `path` with `data` (str or bytes) whole or not at all, durably.
+
+    Written to a temporary file beside it, flushed to disk, then renamed over
+    it: a full disk or a crash midway leaves the old file as it was.
+    """
+    path = Path(path)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        with open(tmp, "wb") as out:
+            out.write(data.encode("utf-8") if isinstance(data, str) else data)
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    sync_folder_entry(path.parent)
+
+
+def sync_folder_entry(folder):
+    """Make a rename or a new file in `folder` durable (fsync of the folder itself)."""
+    descriptor = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)
+
+
 def _write_json(path, data):
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
-    os.replace(tmp, path)
+    write_atomically(path, json.dumps(data, ensure_ascii=False, indent=1))
 
 
 def _read_json(path):
@@ -125,52 +152,103 @@ def read_marker(gen):
 def write_marker(gen, previous=None, **info):
     """Mark a verified generation as ours and complete: the last file written into it.
 
-    The marker lists every Whoosh file with its size and SHA-256, so a damaged
-    file is refused by `check_files` before Whoosh unpickles anything from it.
-    With `previous` (the generation an update started from), files it already
-    listed are not hashed again: Whoosh never rewrites a file, and an update
-    hard-links them, so hashing the whole index again cost most of an update.
+    The marker lists every file of the generation with its size and SHA-256
+    (`check_sizes`, `check_hashes`), so a damaged file is refused before Whoosh
+    unpickles anything from it or numpy maps it. Every file is flushed to disk
+    first. With `previous` (the generation an update started from), a file that
+    is a hard link of one it listed is not hashed again.
     """
+    gen = Path(gen)
     known = {}
     if previous is not None:
         try:
-            known = read_marker(previous).get("whoosh_files") or {}
+            known = read_marker(previous).get("files") or {}
         except IndexUnavailable:
             known = {}
-    _write_json(Path(gen) / MARKER, {"tool": "notice-search", "role": "generation", "format": FORMAT,
-                                     "created": time.strftime("%Y-%m-%dT%H:%M:%S"),
-                                     "whoosh_files": _whoosh_files(gen, known), **info})
-
-
-def _whoosh_files(gen, known=None):
     files = {}
-    for path in sorted((Path(gen) / WHOOSH).iterdir()):
-        if path.name.endswith("_WRITELOCK"):  # Whoosh's lock file, empty and not index data
-            continue
-        size = path.stat().st_size
-        if known and path.name in known and known[path.name][0] == size and not path.name.endswith(".toc"):
-            files[path.name] = list(known[path.name])
+    for relative in generation_files(gen):
+        path = gen / relative
+        status = path.stat()
+        earlier = Path(previous) / relative if previous is not None else None
+        if relative in known and known[relative][0] == status.st_size and _same_file(earlier, status):
+            files[relative] = list(known[relative])
             continue
         with open(path, "rb") as data:
-            files[path.name] = [size, hashlib.file_digest(data, "sha256").hexdigest()]
-    return files
+            os.fsync(data.fileno())
+            files[relative] = [status.st_size, hashlib.file_digest(data, "sha256").hexdigest()]
+    for folder in {(gen / relative).parent for relative in files} | {gen}:
+        sync_folder_entry(folder)
+    _write_json(gen / MARKER, {"tool": "notice-search", "role": "generation", "format": FORMAT,
+                               "created": time.strftime("%Y-%m-%dT%H:%M:%S"), **info, "files": files})
+
+
+def refresh_marker(gen, marker, changed, **info):
+    """Rewrite a live generation's marker with new `info`, after its small file `changed` was rewritten."""
+    gen = Path(gen)
+    files = dict(marker["files"])
+    with open(gen / changed, "rb") as data:
+        files[changed] = [os.fstat(data.fileno()).st_size, hashlib.file_digest(data, "sha256").hexdigest()]
+    _write_json(gen / MARKER, {**marker, **info, "files": files})
+
+
+def _same_file(path, info):
+    try:
+        other = os.stat(path)
+    except (OSError, TypeError):
+        return False
+    return (other.st_dev, other.st_ino) == (info.st_dev, info.st_ino)
+
+
+def generation_files(gen):
+    """The files of a generation that its marker lists: every one but the marker and Whoosh's lock, "/"-separated."""
+    gen = Path(gen)
+    return sorted(path.relative_to(gen).as_posix() for path in gen.rglob("*")
+                  if path.is_file() and path.name != MARKER and not path.name.endswith("WRITELOCK"))
+
+
+def check_sizes(gen, marker):
+    """Refuse a generation a file of which is missing, or not as long as when it was built (cheap: stats only).
+
+    A file truncated under a server that maps it would crash the server on its
+    next read (SIGBUS); checked before each search, it answers 503 instead.
+    """
+    if "files" not in marker:
+        raise IndexUnavailable(f"{gen} was built by an older notice-index that did not record its files; "
+                               "rebuild it with `notice-index rebuild`.")
+    gen = Path(gen)
+    for relative, (size, _digest) in marker["files"].items():
+        try:
+            found = os.stat(gen / relative).st_size
+        except OSError:
+            found = None
+        if found != size:
+            raise IndexUnavailable(_damaged(gen, relative, "is missing" if found is None else
+                                            f"is {found} bytes instead of {size}"))
+
+
+def check_hashes(gen, marker, where=None):
+    """Refuse a generation a file of which differs from what it held when built; `where` picks the files to read."""
+    gen = Path(gen)
+    for relative, (size, digest) in marker["files"].items():
+        if where is not None and not where(relative):
+            continue
+        try:
+            with open(gen / relative, "rb") as data:
+                found = hashlib.file_digest(data, "sha256").hexdigest()
+        except OSError as exc:
+            raise IndexUnavailable(_damaged(gen, relative, f"cannot be read ({exc.strerror})")) from None
+        if found != digest:
+            raise IndexUnavailable(_damaged(gen, relative, "changed since it was built"))
 
 
 def check_files(gen, marker):
-    """Refuse a generation whose Whoosh files differ from those its marker lists."""
-    if "whoosh_files" not in marker:
-        raise IndexUnavailable(f"{gen} was built by an older notice-index that did not record its files; "
-                               "rebuild it with `notice-index rebuild`.")
-    try:
-        found = _whoosh_files(gen)
-    except OSError as exc:
-        raise IndexUnavailable(f"{gen} is damaged ({exc.strerror}); rebuild it with `notice-index rebuild`.") from None
-    found = {name: tuple(entry) for name, entry in found.items()}
-    expected = {name: tuple(entry) for name, entry in (marker.get("whoosh_files") or {}).items()}
-    if found != expected:
-        names = sorted(name for name in found.keys() | expected.keys() if found.get(name) != expected.get(name))
-        raise IndexUnavailable(f"{gen} is damaged ({', '.join(names[:3])} changed since it was built); "
-                               "rebuild it with `notice-index rebuild`.")
+    """Refuse a damaged generation: every file's size and SHA-256 as the marker lists them."""
+    check_sizes(gen, marker)
+    check_hashes(gen, marker)
+
+
+def _damaged(gen, relative, what):
+    return f"{gen} is damaged ({relative} {what}); rebuild it with `notice-index rebuild`."
 
 
 def new_building_folder(root):

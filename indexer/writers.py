@@ -51,8 +51,9 @@ MAX_SMALL_SEGMENTS = 8
 @dataclass(frozen=True)
 class Job:
     path: str
-    source: str  # relative to the data folder, "/"-separated
+    source: str  # relative to the data folder, "/"-separated, as people read it
     sha256: str
+    raw: str = None  # the name's bytes on disk in hex, when they are not UTF-8 (datafiles.DataFile.raw)
 
 
 def available_cpus():
@@ -77,6 +78,8 @@ def parse(job, data_dir):
                       "please report this")
     if [p.n for p in notice.paragraphs] != list(range(1, len(notice.paragraphs) + 1)):
         return None, "the parser numbered its paragraphs out of order; please report this file"
+    if job.raw:  # a name that is not UTF-8: recorded as read, found again by its bytes
+        notice.source, notice.source_raw = job.source, job.raw
     return notice, None
 
 

@@ -16,6 +16,8 @@ from search_core.backend import open_backend
 
 def create_app(test_config=None):
     app = Flask(__name__)
+    # `/api//search` would be redirected to an absolute URL built from the Host header.
+    app.url_map.merge_slashes = False
     app.config.update(config.check(test_config))
     if test_config:
         app.config.update(test_config)

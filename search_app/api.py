@@ -1,10 +1,11 @@
 """The JSON API: the same searches as the page, as data, and as CSV."""
 
-from flask import Blueprint, Response, abort, current_app, jsonify, request, stream_with_context, url_for
+from flask import Blueprint, Response, abort, current_app, jsonify, request, url_for
+from werkzeug.wsgi import wrap_file
 
 from indexer.errors import QueryError
 
-from .export import csv_chunks, content_disposition
+from .export import content_disposition, csv_file
 from .requests import backend, search_request
 from .results import result_dict
 
@@ -22,11 +23,11 @@ def search():
 
 @bp.get("/search.csv")
 def search_csv():
-    """Stream every matching paragraph as CSV that Excel opens."""
+    """Every matching paragraph as CSV that Excel opens, written first, then sent as a file."""
     search = search_request(request.args)
-    hits = backend().all_hits(search)
-    return Response(stream_with_context(csv_chunks(hits)), content_type="text/csv; charset=utf-8",
-                    headers={"Content-Disposition": content_disposition(search.q)})
+    data = csv_file(backend().all_hits(search, highlight=False), current_app.config["EXPORT_MAX_ROWS"])
+    return Response(wrap_file(request.environ, data), content_type="text/csv; charset=utf-8",
+                    direct_passthrough=True, headers={"Content-Disposition": content_disposition(search.q)})
 
 
 @bp.get("/suggest")

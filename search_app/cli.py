@@ -16,9 +16,8 @@ def main(argv=None):
     serve.add_argument("--index", metavar="DIR", help="index folder (default: $NOTICE_SEARCH_INDEX or instance/index)")
     args = parser.parse_args(argv)
 
-    import waitress
-
     from . import create_app
+    from .serving import make_server
 
     try:
         values = config.check({"HOST": args.host, "PORT": args.port, "INDEX_DIR": args.index})
@@ -26,8 +25,13 @@ def main(argv=None):
     except NoticeSearchError as exc:
         print(f"notice-search: {exc}", file=sys.stderr)
         return 1
-    print(f"notice-search: serving http://{values['HOST']}:{values['PORT']}/ (Ctrl-C to stop)", flush=True)
-    waitress.serve(app, host=values["HOST"], port=values["PORT"], threads=values["THREADS"], ident="notice-search")
+    server = make_server(app, values["HOST"], values["PORT"], values["THREADS"], values["MAX_CONNECTIONS"],
+                         values["CLIENT_TIMEOUT"])
+    print(f"notice-search: serving http://{values['HOST']}:{server.effective_port}/ (Ctrl-C to stop)", flush=True)
+    try:
+        server.run()
+    except KeyboardInterrupt:
+        pass
     return 0
 
 

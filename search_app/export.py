@@ -1,8 +1,21 @@
-"""Every matching paragraph as CSV, streamed row batch by row batch."""
+"""Every matching paragraph as CSV: written to a spooled file first, then handed to the server.
+
+A CSV of a broad search is tens of MB. Streamed from a generator, a client that
+stops reading holds one of the server's few worker threads until it times out,
+and eight of them took the site offline; written out first and handed over as
+a file (`wsgi.file_wrapper`), the thread is free as soon as the file is written
+and the server sends it at the client's pace. Rows are capped (the
+EXPORT_MAX_ROWS setting) and a capped file says so in its last row.
+
+Cells that a spreadsheet would read as a formula (starting with =, +, -, @, a
+tab or a carriage return) get a leading apostrophe, as OWASP advises against
+CSV injection: Excel then shows the text as it is.
+"""
 
 import csv
 import io
 import re
+import tempfile
 from urllib.parse import quote
 
 from indexer.schema import HEADING_SEPARATOR
@@ -10,7 +23,9 @@ from indexer.schema import HEADING_SEPARATOR
 COLUMNS = ("notice_id", "n", "title", "issuer", "published", "province", "city", "level", "year",
            "category", "role", "problem_types", "headings", "text")
 BOM = "\ufeff"  # Excel reads a CSV file as UTF-8 only when it starts with one
-BATCH = 200
+#: Spooled in memory up to this size, then on disk.
+IN_MEMORY = 8 << 20
+_FORMULA = re.compile(r"^[=+\-@\t\r]")
 
 
 def row(hit):
@@ -19,19 +34,29 @@ def row(hit):
             HEADING_SEPARATOR.join(hit.headings), hit.text)
 
 
-def csv_chunks(hits):
-    """The BOM and header, then the rows of `hits` in chunks of BATCH rows."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    buffer.write(BOM)
+def neutralised(cell):
+    """A cell a spreadsheet shows as text, never runs as a formula."""
+    return "'" + cell if isinstance(cell, str) and _FORMULA.match(cell) else cell
+
+
+def csv_file(hits, max_rows):
+    """A file object (at its start) holding the BOM, the header and the rows of up to `max_rows` hits."""
+    out = tempfile.SpooledTemporaryFile(max_size=IN_MEMORY, mode="w+b")
+    text = io.TextIOWrapper(out, encoding="utf-8", newline="", write_through=True)
+    writer = csv.writer(text)
+    text.write(BOM)
     writer.writerow(COLUMNS)
-    for count, hit in enumerate(hits, 1):
-        writer.writerow(row(hit))
-        if count % BATCH == 0:
-            yield buffer.getvalue()
-            buffer.seek(0)
-            buffer.truncate()
-    yield buffer.getvalue()
+    written = 0
+    for hit in hits:
+        if written == max_rows:
+            writer.writerow([f"（只导出了前 {max_rows} 行：结果更多，请加筛选条件缩小范围后再导出。）"])
+            break
+        writer.writerow([neutralised(cell) for cell in row(hit)])
+        written += 1
+    text.flush()
+    text.detach()
+    out.seek(0)
+    return out
 
 
 def content_disposition(query):

@@ -13,14 +13,15 @@ from markupsafe import Markup
 VALUE_LABELS = {"level": {"中央": "中央", "省": "省级", "市": "市级", "县": "县级"}}
 
 
-def marked(text, spans):
-    """HTML of `text` with each (start, end) span in <mark>; everything else escaped."""
-    out, last = [], 0
+def marked(text, spans, cut=(False, False)):
+    """HTML of `text` with each (start, end) span in <mark>; everything else escaped; `cut` ends marked with …."""
+    out, last = ["…" if cut[0] else ""], 0
     for start, end in spans:
         out.append(html.escape(text[last:start]))
         out.append("<mark>" + html.escape(text[start:end]) + "</mark>")
         last = end
     out.append(html.escape(text[last:]))
+    out.append("…" if cut[1] else "")
     return Markup("".join(out))
 
 

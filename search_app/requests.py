@@ -6,6 +6,7 @@ SearchRequest here, so any state can be shared or bookmarked and the back
 button steps through it.
 """
 
+import re
 from dataclasses import replace
 
 from flask import current_app, request, url_for
@@ -22,14 +23,17 @@ FALSE = ("0", "false", "off", "no")
 MAX_VALUE_LENGTH = 100
 
 
+#: What a number in the address may look like: ASCII digits only (int() also takes ٣ and 1_0).
+_NUMBER = re.compile(r"-?[0-9]+")
+
+
 def _int(args, name, default):
     raw = args.get(name, "").strip()
     if not raw:
         return default
-    try:
-        return int(raw)
-    except ValueError:
-        raise QueryError(f"参数 {name}={raw!r} 不是整数，请改为正整数或去掉它。") from None
+    if not _NUMBER.fullmatch(raw):
+        raise QueryError(f"参数 {name}={raw[:20]!r} 不是整数，请改为正整数或去掉它。")
+    return int(raw) if len(raw) <= 18 else (-1 if raw.startswith("-") else 1) * 10 ** 18  # beyond any limit
 
 
 def _values(args, name):

@@ -64,13 +64,13 @@ def hit_dict(hit):
     """A hit as the API shows it: its fields, with the matches marked in its text and headings."""
     return {
         "notice_id": hit.notice_id, "n": hit.n, "title": hit.title, "issuer": hit.issuer,
-        "published": hit.published, "text": hit.text, "highlight": marked(hit.text, hit.spans),
+        "published": hit.published, "text": hit.text, "highlight": marked(hit.text, hit.spans, hit.truncated),
         "headings": list(hit.headings), "category": hit.category, "role": hit.role,
         "problem_types": list(hit.problem_types), "province": hit.province, "city": hit.city,
         "county": hit.county, "level": hit.level, "year": hit.year, "score": hit.score,
         "more_in_notice": hit.more_in_notice,
         "headings_highlight": [marked(h, s) for h, s in zip(hit.headings, hit.heading_spans)],
-        "match": hit.match,
+        "match": hit.match, "truncated": any(hit.truncated),
     }
 
 

@@ -1,5 +1,6 @@
 """The HTML pages: the search page, a notice's own page and its original text."""
 
+import os
 from pathlib import Path
 
 from flask import Blueprint, Response, abort, current_app, render_template, request, url_for
@@ -25,8 +26,8 @@ SORT_LABELS = dict(zip(SORTS, ("相关度", "最新", "最早")))
 @bp.get("/")
 def search():
     """Show the search box, the hits and the facets."""
-    search = search_request(request.args)
-    result = backend().search(search)
+    result = backend().search(search_request(request.args))
+    search = result.request  # as the backend read it: values the index does not hold are dropped
     data = result_dict(result)
     selected, clear_url = chips(data["facets"], search)
     # Without query words there is no relevance: the engine lists newest first, so say so.
@@ -79,7 +80,9 @@ def source(notice_id):
     """Serve the notice's original text file from the data folder, as plain text."""
     data = _notice_or_404(notice_id)
     root = Path(current_app.config["DATA_DIR"]).resolve()
-    path = (root / data["source"]).resolve()
+    # A name that is not UTF-8 on disk is shown readable and kept as bytes (`datafiles.readable`).
+    relative = os.fsdecode(bytes.fromhex(data["source_raw"])) if data.get("source_raw") else data["source"]
+    path = (root / relative).resolve()
     if not path.is_relative_to(root) or not path.is_file():
         abort(404, description="这份通报的原文文件不在数据目录中（可能已移动或删除）。")
     text, charset = read_original(path)

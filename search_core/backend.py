@@ -25,11 +25,12 @@ class Backend(ABC):
         """A `SearchRequest` answered: a `SearchResult` with one page of hits and every facet's counts."""
 
     @abstractmethod
-    def all_hits(self, request):
+    def all_hits(self, request, highlight=True):
         """Every matching paragraph of `request`, as `Hit`s in result order, ignoring paging and grouping.
 
         Checks the request before it returns, so a bad request raises here and
-        not halfway through a streamed export.
+        not halfway through a streamed export. An export that shows no marks
+        passes `highlight=False` and the hits carry no spans.
         """
 
     @abstractmethod

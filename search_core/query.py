@@ -11,6 +11,7 @@ degrades to an error node instead of failing.
 """
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -70,7 +71,9 @@ class Query:
 def parse(text):
     """Read the search box into a `Query`."""
     query = Query()
-    text = (text or "").strip()
+    # Invisible format characters (zero-width spaces, BOMs, soft hyphens, bidi marks) ride
+    # along in text pasted from web pages; the notices' own text is cleaned of them too.
+    text = "".join(c for c in (text or "") if unicodedata.category(c) != "Cf").strip()
     if text.count('"') % 2 or text.count("“") != text.count("”"):
         query.notes.append("引号未配对，已按到行末的短语理解。")
     pending_or = False

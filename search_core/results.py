@@ -40,6 +40,7 @@ class Hit:
     score: float
     more_in_notice: int = 0  # with grouping: other matching paragraphs of this notice
     match: str = "exact"  # "exact": holds every word as typed; "partial": part of the query, or a synonym
+    truncated: tuple = (False, False)  # text cut at its (start, end): a snippet of a very long paragraph
     spans: list = field(default_factory=list)  # [(start, end)] where the terms match the text
     heading_spans: list = field(default_factory=list)  # the same for each heading
 

@@ -73,10 +73,10 @@ def client(app):
 
 @contextmanager
 def serving(app):
-    """Run `app` under waitress on a free loopback port; yield its base URL."""
-    from waitress.server import create_server
+    """Run `app` under waitress, as `notice-search serve` sets it up, on a free loopback port; yield its base URL."""
+    from search_app.serving import make_server
 
-    server = create_server(app, host="127.0.0.1", port=0, threads=4)
+    server = make_server(app, "127.0.0.1", 0, 4, app.config["MAX_CONNECTIONS"], app.config["CLIENT_TIMEOUT"])
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     try:

@@ -8,7 +8,8 @@ Notice objects, or from the API's own hits fetched page by page.
 import csv
 import io
 from collections import Counter
-from urllib.parse import unquote
+import json
+from urllib.parse import quote, unquote
 
 import pytest
 
@@ -204,11 +205,22 @@ def test_toggle_urls_add_and_remove_a_value_and_reset_the_page(rich_client):
 
 
 def test_a_selected_value_with_no_matches_stays_listed(rich_client):
-    body = get_json(rich_client, "/api/search?province=西藏自治区")
+    body = get_json(rich_client, "/api/search?q=追回&province=云南省&synonyms=0")
     assert body["total"] == 0
     assert body["facets"]["province"]["values"][0] == {
-        "value": "西藏自治区", "label": "西藏自治区", "count": 0, "selected": True,
-        "toggle_url": "/api/search"}
+        "value": "云南省", "label": "云南省", "count": 0, "selected": True,
+        "toggle_url": "/api/search?q=%E8%BF%BD%E5%9B%9E&synonyms=0"}
+
+
+def test_a_value_the_index_does_not_hold_is_ignored_and_said_so(rich_client):
+    made_up = ["不存在的省份" + str(i) * 90 for i in range(10)]
+    query = "&".join(f"province={quote(v)}" for v in made_up)
+    body = get_json(rich_client, f"/api/search?q=差旅费&{query}")
+    assert body["total"] == get_json(rich_client, "/api/search?q=差旅费")["total"] > 0
+    assert sum("不在索引中，已忽略" in note for note in body["notes"]) == 10
+    answer = rich_client.get(f"/?q=差旅费&{query}").get_data(as_text=True)
+    assert answer.count("不存在的省份") == 10 and quote("不存在的省份") not in answer  # in the notes, never in a link
+    assert "不存在的省份" not in json.dumps([f["values"] for f in body["facets"].values()], ensure_ascii=False)
 
 
 # --- sorting, paging, grouping ---------------------------------------------
@@ -438,3 +450,20 @@ def test_completion_limits(client):
     assert len(get_json(client, "/api/suggest?q=整&limit=3")["suggestions"]) <= 3
     assert client.get("/api/suggest?q=整&limit=x").status_code == 400
     assert client.get("/api/suggest?q=" + "整" * 500).status_code == 400
+
+
+def test_a_huge_paragraph_is_shown_as_a_snippet_around_its_match(tmp_path):
+    data, index = tmp_path / "data", tmp_path / "index"
+    data.mkdir()
+    filler = "整改工作持续推进。" * 40_000  # one paragraph of 360,000 characters, on one line
+    (data / "one-line.txt").write_text(f"关于巡察整改进展情况的通报\n{filler}发现独一无二的差旅费问题。{filler}\n",
+                                       encoding="utf-8")
+    rebuild(data, index)
+    client = create_app({"TESTING": True, "DATA_DIR": data, "INDEX_DIR": index}).test_client()
+    response = client.get("/api/search?q=独一无二")
+    (hit,) = response.get_json()["hits"]
+    assert len(hit["text"]) <= 1000 and "独一无二" in hit["text"] and hit["truncated"] is True
+    assert "<mark>独一无二</mark>" in hit["highlight"] and hit["highlight"].startswith("…")
+    assert len(response.data) < 20_000
+    page = client.get(hit["url"].split("#")[0]).get_data(as_text=True)
+    assert filler in page  # the notice page shows it whole

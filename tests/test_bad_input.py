@@ -134,7 +134,7 @@ def bad_data(tmp_path_factory):
         "image.txt": "is a PNG image, not a text file",
         "huge.txt": TOO_BIG,
         "副本 copy.txt": f"same content as {COMPLETE[0].name}, which is indexed instead",
-        "mem.txt": "cannot be read (Input/output error)",
+        "mem.txt": "is a link to /proc/self/mem, outside the data folder; copy the file into the folder to index it",
     }
     if not AS_ROOT or SETPRIV:
         locked = data / "locked.txt"
@@ -335,3 +335,74 @@ def test_parse_file_names_a_folder_and_a_symlink_loop(tmp_path):
         parse_file(tmp_path / "folder.txt")
     with pytest.raises(NoticeError, match=re.escape("loop.txt: cannot be read (Too many levels of symbolic links)")):
         parse_file(tmp_path / "loop.txt")
+
+
+# --- what the data folder may hold (a hostile pass, round two) -----------------------------------
+
+
+@pytest.fixture
+def folder_with_links(tmp_path):
+    """Two real notices, and names that lead out of the data folder in every way a folder can."""
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "secret.txt").write_text(notice("不该被索引的秘密"), encoding="utf-8")
+    data = tmp_path / "data"
+    data.mkdir()
+    for path in COMPLETE[:2]:
+        shutil.copy(path, data / path.name)
+    (data / "environ.txt").symlink_to("/proc/self/environ")
+    (data / "passwd.txt").symlink_to("/etc/passwd")
+    (data / "secret.txt").symlink_to(outside / "secret.txt")
+    (data / "elsewhere").symlink_to(outside)
+    os.link(outside / "secret.txt", data / "hardlinked.txt")
+    (data / "inside.txt").symlink_to(data / COMPLETE[0].name)  # inside: read, then a duplicate
+    return data
+
+
+def test_names_that_lead_out_of_the_data_folder_are_skipped_and_reported(folder_with_links, tmp_path):
+    index = tmp_path / "index"
+    result = run("rebuild", "--data", folder_with_links, "--index", index)
+    assert result.returncode == 2, result.stderr
+    skipped = reported(result.stdout)
+    assert skipped["environ.txt"].startswith("is a link to /proc/self/environ, outside the data folder")
+    assert skipped["passwd.txt"].startswith("is a link to /etc/passwd, outside the data folder")
+    assert skipped["secret.txt"].startswith(f"is a link to {tmp_path / 'outside' / 'secret.txt'}, outside")
+    assert skipped["elsewhere/"].startswith(f"is a link to the folder {tmp_path / 'outside'}, outside")
+    assert skipped["hardlinked.txt"].startswith("has 2 hard links")
+    assert skipped["inside.txt"].startswith("same content as")
+    assert "2 notices" in result.stdout
+    backend = EmbeddedBackend(index)
+    for word in ("不该被索引的秘密", "PATH=", "root:x:0"):
+        assert backend.search(SearchRequest(q=f'"{word}"')).total == 0
+
+
+def test_check_and_update_skip_them_too(folder_with_links, tmp_path):
+    checked = run("check", "--data", folder_with_links)
+    assert checked.returncode == 2 and "environ.txt" in reported(checked.stdout)
+    index = tmp_path / "index"
+    run("rebuild", "--data", folder_with_links, "--index", index)
+    updated = run("update", "--data", folder_with_links, "--index", index)
+    assert updated.returncode == 2 and "passwd.txt" in reported(updated.stdout)
+
+
+GBK_NAME = "巡察整改通报（第一轮）.txt".encode("gbk")
+
+
+def test_a_name_that_is_not_utf8_is_indexed_and_its_original_served(tmp_path):
+    data, index = tmp_path / "data", tmp_path / "index"
+    data.mkdir()
+    shutil.copy(COMPLETE[0], data / COMPLETE[0].name)
+    with open(os.fsencode(data) + b"/" + GBK_NAME, "wb") as out:
+        out.write(notice("编码为国标的文件名").encode("utf-8"))
+    for command in ("rebuild", "update"):
+        result = run(command, "--data", data, "--index", index)
+        assert result.returncode == 0, result.stderr
+    backend = EmbeddedBackend(index)
+    (hit,) = backend.search(SearchRequest(q="编码为国标的文件名")).hits
+    record = backend.notice(hit.notice_id)
+    assert record["source"] == "巡察整改通报（第一轮）.txt" and bytes.fromhex(record["source_raw"]) == GBK_NAME
+    from search_app import create_app
+
+    client = create_app({"TESTING": True, "DATA_DIR": data, "INDEX_DIR": index}).test_client()
+    original = client.get(f"/notices/{hit.notice_id}/source")
+    assert original.status_code == 200 and "编码为国标的文件名" in original.get_data(as_text=True)

@@ -319,3 +319,99 @@ def test_a_generation_with_damaged_side_car_arrays_is_refused(built, damage):
         EmbeddedBackend(index).search(SearchRequest(q="巡察"))
     result = search_cli(index)
     assert result.returncode == 1 and "Traceback" not in result.stderr and "rebuild" in result.stderr
+
+
+# --- writes that fail halfway, files damaged under a running server -----------------------------
+
+
+def limited_update(data, index, max_bytes):
+    """`notice-index update` with files larger than `max_bytes` refused, as a full disk refuses them."""
+    import resource
+    import signal as signals
+
+    def limit():
+        signals.signal(signals.SIGXFSZ, signals.SIG_IGN)
+        resource.setrlimit(resource.RLIMIT_FSIZE, (max_bytes, max_bytes))
+
+    return subprocess.run([sys.executable, "-m", "indexer.cli", "update", "--data", str(data), "--index", str(index)],
+                          cwd=PROJECT, capture_output=True, text=True, timeout=120, preexec_fn=limit)
+
+
+def test_an_update_that_cannot_write_leaves_the_live_index_whole(small, tmp_path):
+    index = tmp_path / "index"
+    rebuild(small, index, procs=1)
+    gen = store.live_generation(index)
+    before = {p.name: p.read_bytes() for p in (gen / store.FILES, gen / store.MARKER)}
+    for path in small.iterdir():  # touched, not changed: the update rewrites only files.jsonl and the marker
+        os.utime(path, ns=(time.time_ns(), time.time_ns()))
+    result = limited_update(small, index, max_bytes=300)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert "File too large" in result.stderr and "left as it was" in result.stderr
+    assert {p.name: p.read_bytes() for p in (gen / store.FILES, gen / store.MARKER)} == before
+    assert not [p for p in gen.iterdir() if p.name.endswith(".tmp")]
+    again = subprocess.run([sys.executable, "-m", "indexer.cli", "update", "--data", str(small), "--index", str(index)],
+                           cwd=PROJECT, capture_output=True, text=True, timeout=120)
+    assert again.returncode == 0, again.stderr
+    assert total(index) > 0
+
+
+def app_on(index, data):
+    from search_app import create_app
+
+    return create_app({"TESTING": True, "DATA_DIR": data, "INDEX_DIR": index})
+
+
+@pytest.mark.parametrize("damage", ["truncate", "garble"])
+def test_an_array_damaged_under_a_running_server_is_a_503_not_a_crash(small, tmp_path, damage):
+    index = tmp_path / "index"
+    rebuild(small, index, procs=1)
+    app = app_on(index, small)
+    client = app.test_client()
+    assert client.get("/api/search?q=整改").status_code == 200
+    array = next((store.live_generation(index) / arrays.FOLDER).iterdir()) / "text_pos.npy"
+    raw = array.read_bytes()
+    if damage == "truncate":
+        array.write_bytes(raw[:len(raw) // 2])
+    else:
+        array.write_bytes(raw[:-64] + bytes(reversed(raw[-64:])))  # same size: only its hash tells
+        backend = app.extensions["backend"]
+        backend._loaded = None  # as a server that opens this generation now
+        client.get("/api/search?q=整改")
+        with pytest.raises(store.IndexUnavailable, match="text_pos.npy changed since it was built"):
+            backend.verified()  # the contents are checked in the background
+    response = client.get("/api/search?q=整改")
+    assert response.status_code == 503 and response.get_json()["ok"] is False
+
+
+def test_rebuild_if_stale_repairs_a_damaged_index(small, tmp_path):
+    index = tmp_path / "index"
+    rebuild(small, index, procs=1)
+    display = next((store.live_generation(index) / arrays.FOLDER).iterdir()) / arrays.DISPLAY
+    display.write_bytes(display.read_bytes().replace("整改".encode(), "正改".encode(), 1))  # same size
+    result = subprocess.run([sys.executable, "-m", "indexer.cli", "rebuild", "--if-stale", "--data", str(small),
+                             "--index", str(index)], cwd=PROJECT, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0 and "rebuilt" in result.stdout, result.stdout + result.stderr
+    gen, marker = store.open_generation(index)
+    store.check_files(gen, marker)
+
+
+def test_damage_to_files_shared_by_two_generations_is_found_in_both(small, tmp_path):
+    index = tmp_path / "index"
+    rebuild(small, index, procs=1)
+    first = store.live_generation(index)
+    (small / "extra-for-update.txt").write_text("关于巡察整改进展情况的通报\n\n一、整改落实情况\n\n整改措施：戊。\n",
+                                                encoding="utf-8")
+    try:
+        from indexer.build import update
+
+        update(small, index)
+    finally:
+        (small / "extra-for-update.txt").unlink()
+    second = store.live_generation(index)
+    shared = [p for p in (first / store.WHOOSH).iterdir() if (second / store.WHOOSH / p.name).exists()
+              and os.path.samefile(p, second / store.WHOOSH / p.name) and p.suffix == ".seg"]
+    assert shared, "an update hard-links the segments it keeps"
+    shared[0].write_bytes(shared[0].read_bytes()[:-10])
+    for gen in (first, second):
+        with pytest.raises(store.IndexUnavailable, match="is damaged"):
+            store.check_files(gen, store.read_marker(gen))

@@ -14,11 +14,11 @@ from indexer.settings import PROJECT_ROOT
 LOAD = PROJECT_ROOT / "bench" / "load.py"
 
 
-def test_eight_clients_for_five_seconds_without_an_error(index_dir, tmp_path):
+def test_eight_clients_for_five_seconds_among_stalled_and_slow_ones_without_an_error(index_dir, tmp_path):
     figures = tmp_path / "load.json"
     run = subprocess.run(
         [sys.executable, str(LOAD), "--index", str(index_dir), "--clients", "8", "--duration", "5",
-         "--timeout", "30", "--json", str(figures)],
+         "--timeout", "30", "--stalled", "2", "--slow", "10", "--json", str(figures)],
         capture_output=True, text=True, timeout=180,
     )
     assert run.returncode == 0, run.stdout + run.stderr

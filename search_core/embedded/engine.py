@@ -17,7 +17,7 @@ index when a rebuild switches generations (the `current` link changes).
 import os
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -32,7 +32,7 @@ from ..facets import BY_NAME, FACET_LIMIT, FACETS
 from ..highlight import heading_spans, spans
 from ..interpret import interpret
 from ..query import WORD_FIELDS, Query, Term, parse
-from ..results import FacetResult, FacetValue, Hit, SearchResult, Suggestion
+from ..results import FacetResult, FacetValue, Hit, SearchRequest, SearchResult, Suggestion
 from . import pagecache
 from .counting import FacetCounter
 from .ranking import Ranker, by_rank, top
@@ -52,6 +52,7 @@ EXACT_FIRST = 1e6
 
 @dataclass
 class _Match:
+    request: SearchRequest  # as asked, less the facet values the index does not have
     snap: Snapshot
     plan: object  # interpret.Plan
     masks: Masks  # the query's match masks, kept for the suggestions
@@ -86,8 +87,9 @@ class EmbeddedBackend(Backend):
     def __init__(self, index_dir, config=None):
         self.index_dir = Path(index_dir)
         self.config = config or settings.as_dict()
-        self._loaded = None  # (Snapshot, Ranker)
+        self._loaded = None  # (Snapshot, Ranker, generation path, marker)
         self._target = None
+        self._damaged = {}  # generation path -> why it is refused, found after it was opened
         self._lock = threading.Lock()
 
     @classmethod
@@ -95,7 +97,12 @@ class EmbeddedBackend(Backend):
         return cls(config["INDEX_DIR"], config)
 
     def loaded(self):
-        """(Snapshot, Ranker) of the live generation, reloaded if `current` now points elsewhere."""
+        """(Snapshot, Ranker) of the live generation, reloaded if `current` now points elsewhere.
+
+        Every call checks that no file of the generation changed size (a
+        truncated array under a memory map would crash the process on its next
+        read) and that the background check of its contents found nothing.
+        """
         link = self.index_dir / store.CURRENT
         try:
             target = os.readlink(link)
@@ -104,20 +111,44 @@ class EmbeddedBackend(Backend):
         if target != self._target or self._loaded is None:
             with self._lock:
                 if target != self._target or self._loaded is None:
-                    gen, marker = store.open_generation(self.index_dir)
-                    store.check_files(gen, marker)
-                    try:
-                        snap = Snapshot(gen)
-                        self._loaded = (snap, Ranker(snap))
-                    except Exception as exc:  # whatever a damaged file makes Whoosh, numpy or json raise
-                        raise IndexUnavailable(
-                            f"{gen} cannot be read ({type(exc).__name__}: {exc}); "
-                            "rebuild it with `notice-index rebuild`.") from exc
+                    self._loaded = self._open()
                     self._target = target
-        return self._loaded
+        snap, ranker, gen, marker = self._loaded
+        if gen in self._damaged:
+            raise IndexUnavailable(self._damaged[gen])
+        store.check_sizes(gen, marker)
+        return snap, ranker
+
+    def _open(self):
+        gen, marker = store.open_generation(self.index_dir)
+        store.check_sizes(gen, marker)
+        # Whoosh unpickles its TOC and segment records when opened: those are read after their hash is.
+        store.check_hashes(gen, marker, where=lambda relative: relative.startswith(store.WHOOSH + "/"))
+        try:
+            snap = Snapshot(gen)
+            loaded = (snap, Ranker(snap), gen, marker)
+        except Exception as exc:  # whatever a damaged file makes Whoosh, numpy or json raise
+            raise IndexUnavailable(f"{gen} cannot be read ({type(exc).__name__}: {exc}); "
+                                   "rebuild it with `notice-index rebuild`.") from exc
+        threading.Thread(target=self._check_contents, args=(gen, marker), name="index check", daemon=True).start()
+        return loaded
+
+    def _check_contents(self, gen, marker):
+        """Hash every other file of a newly opened generation; a difference makes every later search a 503."""
+        try:
+            store.check_hashes(gen, marker, where=lambda relative: not relative.startswith(store.WHOOSH + "/"))
+        except IndexUnavailable as exc:
+            self._damaged[gen] = str(exc)
 
     def snapshot(self):
         return self.loaded()[0]
+
+    def verified(self):
+        """Wait until the background check of the live generation's files is done; raise IndexUnavailable if it failed."""
+        for thread in threading.enumerate():
+            if thread.name == "index check":
+                thread.join()
+        self.loaded()
 
     def open(self):
         self.loaded()
@@ -142,6 +173,7 @@ class EmbeddedBackend(Backend):
     def search(self, request):
         started = time.perf_counter()
         match = self._match(request)
+        request = match.request
         snap, plan = match.snap, match.plan
         counter = FacetCounter(snap, match.base, match.selections)
         facets = [self._facet(snap, facet, counter.counts(facet.name), request.filters.get(facet.name, []))
@@ -157,7 +189,7 @@ class EmbeddedBackend(Backend):
             page = match.ordered(start + request.per_page)[start:]
             more = [0] * len(page)
         terms = match.highlighted()
-        hits = [self._hit(snap, match.docs[i], match.scores[i], bool(match.exact[i]), terms, m)
+        hits = [_snippet(self._hit(snap, match.docs[i], match.scores[i], bool(match.exact[i]), terms, m))
                 for i, m in zip(page.tolist(), more)]
         exact = int(match.exact.sum())
         suggestions = _suggestions(snap, plan, match.masks, request.q, exact)
@@ -169,20 +201,24 @@ class EmbeddedBackend(Backend):
             roles=list(plan.roles), role_words=list(plan.role_words), suggestions=suggestions,
         )
 
-    def all_hits(self, request):
+    def all_hits(self, request, highlight=True):
         match = self._match(request)
-        terms = match.highlighted()
-        return (self._hit(match.snap, match.docs[i], match.scores[i], bool(match.exact[i]), terms, 0)
+        terms = match.highlighted() if highlight else []
+        hits = (self._hit(match.snap, match.docs[i], match.scores[i], bool(match.exact[i]), terms, 0)
                 for i in match.ordered().tolist())
+        return (_snippet(hit) for hit in hits) if highlight else hits
 
     def _match(self, request):
         """The matching documents of a request, before ordering and paging."""
         self._check(request)
         snap, ranker = self.loaded()
+        request, unknown = _known_filters(snap, request)
         query = parse(request.q)
         if len(query.positive_terms()) + len(query.excluded) > self.config["MAX_QUERY_TERMS"]:
             raise QueryError(f"查询词过多：最多 {self.config['MAX_QUERY_TERMS']} 个词、短语或排除词。")
         plan = interpret(query, use_synonyms=request.synonyms)
+        plan.notes += [f"筛选值“{value}”（{BY_NAME[name].label}）不在索引中，已忽略。"
+                       for name, values in unknown.items() for value in values]
         memo = {}  # heading matches, found once for matching and ranking
         masks = Masks(snap, memo)
         retrieved = retrieve(snap, plan, masks)
@@ -202,7 +238,7 @@ class EmbeddedBackend(Backend):
         else:
             scores = np.zeros(len(docs), np.float64)
         rank = snap.oldest_rank if request.sort == "oldest" else snap.newest_rank
-        return _Match(snap, plan, masks, retrieved.docs, selections, docs, exact, scores, by_relevance, rank)
+        return _Match(request, snap, plan, masks, retrieved.docs, selections, docs, exact, scores, by_relevance, rank)
 
     def _check(self, request):
         if len(request.q or "") > self.config["MAX_QUERY_LENGTH"]:
@@ -258,7 +294,8 @@ class EmbeddedBackend(Backend):
             county=entry["county"] or "", level=entry["level"] or "",
             year=str(entry["year"] or ""), score=round(float(score % EXACT_FIRST if exact else score), 4),
             more_in_notice=more, match="exact" if exact else "partial",
-            spans=spans(text, terms), heading_spans=[heading_spans(h, tuple(terms)) for h in headings],
+            spans=spans(text, terms) if terms else [],
+            heading_spans=[heading_spans(h, tuple(terms)) for h in headings] if terms else [[] for _ in headings],
         )
 
 
@@ -274,6 +311,22 @@ def _weighted_words(plan):
             for word in (w for text in concept.alternatives for w in words(text)):
                 weighted.setdefault(word, SYNONYM_WEIGHT)
     return weighted
+
+
+#: Longest text a hit shows; a longer paragraph shows this much around its first match.
+HIT_CHARS = 1000
+
+
+def _snippet(hit):
+    """The hit with its text cut to HIT_CHARS around the first match, when longer (a notice printed on one line)."""
+    if len(hit.text) <= HIT_CHARS:
+        return hit
+    first = hit.spans[0][0] if hit.spans else 0
+    start = max(0, min(first - HIT_CHARS // 5, len(hit.text) - HIT_CHARS))
+    end = start + HIT_CHARS
+    hit.spans = [(a - start, b - start) for a, b in hit.spans if a >= start and b <= end]
+    hit.text, hit.truncated = hit.text[start:end], (start > 0, end < len(hit.text))
+    return hit
 
 
 #: Most suggestions of each kind a result offers.
@@ -311,6 +364,20 @@ def _suggestions(snap, plan, masks, q, exact):
 def _replaced(q, old, new):
     """The query text with one occurrence of `old` replaced (as typed, else folded)."""
     return q.replace(old, new, 1) if old in q else fold(q).replace(fold(old), new, 1)
+
+
+def _known_filters(snap, request):
+    """The request without facet values the index does not hold, and those values ({facet: [values]}).
+
+    A made-up value selects nothing, and every link of the answer would repeat it.
+    """
+    known, unknown = {}, {}
+    for name, values in request.filters.items():
+        index = snap.facets[name].index
+        known[name] = [v for v in values if v in index]
+        unknown[name] = [v for v in values if v not in index]
+    return (replace(request, filters={k: v for k, v in known.items() if v}),
+            {k: v for k, v in unknown.items() if v})
 
 
 def _group(snap, order, start, per_page):
