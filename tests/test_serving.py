@@ -4,7 +4,6 @@ Both tests run a real waitress server on 127.0.0.1 as `notice-search serve`
 sets it up, and are bounded in time: a failure is a timeout of a few seconds.
 """
 
-import shutil
 import socket
 import threading
 import time
