@@ -215,6 +215,12 @@ def _subwords(word):
                  if j - i < len(word) and freq.get(word[i:j]))
 
 
+def inner_words(word):
+    """The shorter dictionary words inside `word` (虚报冒领: 虚报, 冒领), longest first, each once."""
+    found = dict.fromkeys(sub for sub, _ in _subwords(fold(word)))
+    return sorted(found, key=len, reverse=True)
+
+
 def ChineseAnalyzer(subwords=True):
     """jieba words of folded text, nothing stemmed or stopped; with `subwords`, long words' inner words too."""
     return JiebaTokenizer() | SubwordFilter() if subwords else JiebaTokenizer()

@@ -23,14 +23,14 @@ from pathlib import Path
 import numpy as np
 
 from indexer import settings, store
-from indexer.analysis import words
+from indexer.analysis import inner_words, words
 from indexer.folding import fold
 from indexer.errors import IndexUnavailable, QueryError
 
 from ..backend import Backend
 from ..facets import BY_NAME, FACET_LIMIT, FACETS
 from ..highlight import heading_spans, spans
-from ..interpret import interpret
+from ..interpret import Concept, interpret
 from ..query import WORD_FIELDS, Query, Term, parse
 from ..results import FacetResult, FacetValue, Hit, SearchRequest, SearchResult, Suggestion
 from . import pagecache
@@ -221,6 +221,7 @@ class EmbeddedBackend(Backend):
                        for name, values in unknown.items() for value in values]
         memo = {}  # heading matches, found once for matching and ranking
         masks = Masks(snap, memo)
+        _stand_in(plan, masks, snap.lexicon.get())
         retrieved = retrieve(snap, plan, masks)
         selections = {name: values for name, values in request.filters.items() if values}
         keep = np.ones(len(retrieved.docs), dtype=bool)
@@ -311,6 +312,44 @@ def _weighted_words(plan):
             for word in (w for text in concept.alternatives for w in words(text)):
                 weighted.setdefault(word, SYNONYM_WEIGHT)
     return weighted
+
+
+def _stand_in(plan, masks, lexicon):
+    """Give what no paragraph holds something that stands in for it, in place.
+
+    A word typed with a wrong character (末尾表态, 差吕费, 一岗双则) is searched
+    as the index's word that sounds or looks like it, and said so in a note;
+    a word the notices never use whole (虚报冒领) is searched as the dictionary
+    words inside it (虚报, 冒领), each covering its share of the clause.
+    """
+    for clause in plan.clauses:
+        for i, (term, concepts) in enumerate(zip(clause.terms, clause.concepts)):
+            if masks.term(term).any():
+                continue
+            typed = fold(term.text)
+            correction = _correction(typed, masks, lexicon)
+            if correction:
+                clause.concepts[i] = [Concept(typed, (correction,))]
+                plan.notes.append(f"通报中没有“{term.text}”，已同时检索“{correction}”。")
+                continue
+            replaced = []
+            for concept in concepts:
+                if masks.concept(concept).any():
+                    replaced.append(concept)
+                    continue
+                correction = _correction(concept.text, masks, lexicon)
+                if correction:
+                    replaced.append(Concept(concept.text, (*concept.alternatives, correction)))
+                    plan.notes.append(f"通报中没有“{concept.text}”，已同时检索“{correction}”。")
+                    continue
+                parts = [w for w in inner_words(concept.text) if masks.concept(Concept(w)).any()]
+                replaced += [Concept(w) for w in parts] or [concept]
+            clause.concepts[i] = list(dict.fromkeys(replaced))
+
+
+def _correction(word, masks, lexicon):
+    """The index's word that stands in for `word` (a homophone, or one character off), or None."""
+    return next((w for w in lexicon.corrections(word) if masks.concept(Concept(w)).any()), None)
 
 
 #: Longest text a hit shows; a longer paragraph shows this much around its first match.

@@ -95,17 +95,23 @@ class Lexicon:
         self._initial_keys = [key for key, _ in by_initials]
 
     def corrections(self, word, limit=3):
-        """Index words that sound like `word` or are one character away from it, most common first."""
+        """Index words that sound like `word` or, for words of three characters or more, are one character
+        away from it; most common first.
+
+        A two-character word is one character away from hundreds of others
+        (漏记: 书记, 登记…), so only its homophones are offered.
+        """
         word = fold(word)
         if not (_cjk(word) and 2 <= len(word) <= MAX_CORRECTED):
             return []
-        found = {w for key in readings(word) for w in self._sounds.get(key, ())}
-        for shorter in _deletions(word) | {word}:
-            found.update(self._near.get(shorter, ()))
-            if shorter in self.counts and shorter != word and len(shorter) >= 2:
-                found.add(shorter)
-        found.discard(word)
         sounds = set(readings(word))
+        found = {w for key in sounds for w in self._sounds.get(key, ())}
+        if len(word) >= 3:
+            for shorter in _deletions(word) | {word}:
+                found.update(self._near.get(shorter, ()))
+                if shorter in self.counts and len(shorter) >= 2:
+                    found.add(shorter)
+        found.discard(word)
         # Same length and sound first (what a pinyin input method gets wrong), then one character off.
         return sorted((w for w in found if abs(len(w) - len(word)) <= 1),
                       key=lambda w: (len(w) != len(word), not sounds & set(readings(w)), -self.counts.get(w, 0), w)

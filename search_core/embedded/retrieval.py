@@ -71,6 +71,13 @@ class Masks:
             mask &= either
         return int(mask.sum())
 
+    def headings_instead(self, terms):
+        """Where the terms stand in a heading above the paragraph, for phrases that no text holds."""
+        mask = np.zeros(self.snap.size, dtype=bool)
+        for term in terms:
+            mask |= self.term(Term(term.text, ("headings",)))
+        return mask
+
     def concept(self, concept):
         """Where the concept or one of its synonyms stands, as a word does (text or headings).
 
@@ -83,6 +90,10 @@ class Masks:
         for string in needed[1:]:
             mask |= self.term(Term(string, WORD_FIELDS))
         return mask
+
+
+#: A query answered by fewer paragraphs than this (a page) lists partial matches that cover less of it.
+MIN_RESULTS = 20
 
 
 def retrieve(snap, plan, masks):
@@ -101,9 +112,13 @@ def retrieve(snap, plan, masks):
         for term in clause.terms:
             literal |= masks.term(term)
         exact &= literal
-        if clause.strict:
-            required &= literal
         covered = literal.astype(np.float32)
+        if clause.strict:
+            # A phrase no paragraph's text holds but a heading does (a quoted problem
+            # title): the paragraphs under that heading are what was meant.
+            held = literal if literal.any() else masks.headings_instead(clause.terms)
+            required &= held
+            covered = held.astype(np.float32)
         for concepts in clause.concepts:
             present = np.zeros(snap.size, dtype=np.float32)
             for concept in concepts:
@@ -111,10 +126,17 @@ def retrieve(snap, plan, masks):
             np.maximum(covered, present / len(concepts), out=covered)
         coverage += covered
     n = len(plan.clauses)
-    partial = required & ~exact & (coverage > 0)
-    threshold = minimum_should_match(n)
-    if not exact.any() and partial.any():
-        threshold = min(threshold, float(coverage[partial].max()))
-    partial &= coverage >= threshold - 1e-6
+    candidates = required & ~exact & (coverage > 0)
+    threshold = _threshold(coverage[candidates], minimum_should_match(n), int(exact.sum()))
+    partial = candidates & (coverage >= threshold - 1e-6)
     docs = np.flatnonzero(exact | partial)
     return Retrieved(docs, exact[docs], np.where(exact[docs], np.float32(n), coverage[docs]), n)
+
+
+def _threshold(covered, ideal, exact):
+    """The coverage a partial match needs: `ideal`, lowered level by level while fewer than MIN_RESULTS are listed."""
+    levels = sorted({float(level) for level in np.unique(covered)} | {ideal}, reverse=True)
+    for level in (level for level in levels if level <= ideal + 1e-6):
+        if exact + int((covered >= level - 1e-6).sum()) >= MIN_RESULTS:
+            return level
+    return levels[-1]  # fewer than a page at any level: every partial match
