@@ -55,7 +55,8 @@ def understanding(result):
         "without_synonyms_url": search_url(search, synonyms=False) if expansions else None,
         "with_synonyms_url": search_url(search, synonyms=True) if not search.synonyms else None,
         "role_preference": roles,
-        "suggestions": [{"kind": s.kind, "q": s.q, "word": s.word, "count": s.count, "url": search_url(search, q=s.q)}
+        "suggestions": [{"kind": s.kind, "q": s.q, "word": s.word, "count": s.count,
+                         "url": search_url(search, q=s.q, filters={} if s.kind == "unfiltered" else search.filters)}
                         for s in result.suggestions],
     }
 

@@ -40,6 +40,7 @@ class Concept:
 class Clause:
     terms: list  # [query.Term], ORed: the literal match
     concepts: list = field(default_factory=list)  # per term, its [Concept]s; [] for a strict clause
+    fallback: list = field(default_factory=list)  # a strict clause's concepts, for a phrase no text holds
 
     @property
     def strict(self):
@@ -93,11 +94,11 @@ def interpret(query, use_synonyms=True, overrides=None):
     if not content:  # nothing but role or stop words: search them as typed
         content, plan.roles, plan.role_words = [list(c) for c in query.clauses], [], []
     for terms in content:
+        read = [_concepts(fold(t.text), vocabulary, thesaurus) or [Concept(fold(t.text))] for t in terms]
         if all(_loose(t) for t in terms):
-            concepts = [_concepts(fold(t.text), vocabulary, thesaurus) or [Concept(fold(t.text))] for t in terms]
+            plan.clauses.append(Clause(terms, read))
         else:
-            concepts = []
-        plan.clauses.append(Clause(terms, concepts))
+            plan.clauses.append(Clause(terms, fallback=read))
     return plan
 
 

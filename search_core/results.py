@@ -39,7 +39,8 @@ class Hit:
     year: str
     score: float
     more_in_notice: int = 0  # with grouping: other matching paragraphs of this notice
-    match: str = "exact"  # "exact": holds every word as typed; "partial": part of the query, or a synonym
+    match: str = "exact"  # "exact": every word as typed; "partial": part of the query, or a synonym;
+    #                       "related": shown after a short first page, not counted among the results
     truncated: tuple = (False, False)  # text cut at its (start, end): a snippet of a very long paragraph
     spans: list = field(default_factory=list)  # [(start, end)] where the terms match the text
     heading_spans: list = field(default_factory=list)  # the same for each heading
@@ -66,7 +67,8 @@ class Suggestion:
     """A way out of few or no results: another query, and how many paragraphs hold it as typed."""
 
     kind: str  # "spelling": a word of the index that sounds or looks alike; "unquote": the phrase without
-    #            quotes (it stands in a heading); "drop": the query without one word
+    #            quotes (it stands in a heading); "drop": the query without one word; "unfiltered": the
+    #            query without the facet selections that left nothing
     q: str  # the query to search instead, in the box syntax
     word: str  # the word it is about: the correction, the phrase, or the word left out
     count: int

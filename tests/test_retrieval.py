@@ -115,6 +115,6 @@ def test_a_phrase_only_in_headings_offers_to_drop_the_quotes(backend):
 
 def test_a_dead_end_offers_the_query_without_one_word(backend):
     result = backend.search(SearchRequest(q='"差旅费" "纳米材料"'))
-    assert result.total == 0
+    assert result.exact == 0
     drops = [s for s in result.suggestions if s.kind == "drop"]
     assert drops and drops[0].word == "纳米材料" and drops[0].q == '"差旅费"' and drops[0].count > 0

@@ -25,6 +25,7 @@ import numpy as np
 from indexer import settings, store
 from indexer.analysis import inner_words, words
 from indexer.folding import fold
+from indexer.parsing import taxonomy
 from indexer.errors import IndexUnavailable, QueryError
 
 from ..backend import Backend
@@ -36,7 +37,7 @@ from ..results import FacetResult, FacetValue, Hit, SearchRequest, SearchResult,
 from . import pagecache
 from .counting import FacetCounter
 from .ranking import Ranker, by_rank, top
-from .retrieval import Masks, retrieve
+from .retrieval import MIN_RESULTS, Masks, retrieve
 from .snapshot import Snapshot
 
 SORTS = ("relevance", "newest", "oldest")
@@ -56,7 +57,7 @@ class _Match:
     snap: Snapshot
     plan: object  # interpret.Plan
     masks: Masks  # the query's match masks, kept for the suggestions
-    base: np.ndarray  # docnums matching the query, before facet selections
+    retrieved: object  # retrieval.Retrieved: the matches before facet selections, and what covers too little
     selections: dict  # facet name -> selected values
     docs: np.ndarray  # docnums matching query and selections, ascending
     exact: np.ndarray  # bool, aligned with docs: an exact match (every clause as typed)
@@ -175,7 +176,7 @@ class EmbeddedBackend(Backend):
         match = self._match(request)
         request = match.request
         snap, plan = match.snap, match.plan
-        counter = FacetCounter(snap, match.base, match.selections)
+        counter = FacetCounter(snap, match.retrieved.docs, match.selections)
         facets = [self._facet(snap, facet, counter.counts(facet.name), request.filters.get(facet.name, []))
                   for facet in FACETS]
         notices = np.zeros(len(snap.catalog) + 1, dtype=bool)
@@ -191,8 +192,16 @@ class EmbeddedBackend(Backend):
         terms = match.highlighted()
         hits = [_snippet(self._hit(snap, match.docs[i], match.scores[i], bool(match.exact[i]), terms, m))
                 for i, m in zip(page.tolist(), more)]
+        room = min(request.per_page, MIN_RESULTS) - len(match.docs)
+        if request.page == 1 and not request.group and room > 0 and not plan.empty and match.by_relevance:
+            for docnum in _related(snap, self.loaded()[1], match, match.retrieved, room):
+                hit = _snippet(self._hit(snap, docnum, 0.0, False, terms, 0))
+                hit.match = "related"
+                hits.append(hit)
         exact = int(match.exact.sum())
         suggestions = _suggestions(snap, plan, match.masks, request.q, exact)
+        if not len(match.docs) and match.selections and len(match.retrieved.docs):
+            suggestions.append(Suggestion("unfiltered", request.q, "", int(len(match.retrieved.docs))))
         return SearchResult(
             request=request, query=plan.describe(), notes=plan.notes, total=int(len(match.docs)),
             total_notices=int(notices.sum()), hits=hits, facets=facets,
@@ -239,7 +248,7 @@ class EmbeddedBackend(Backend):
         else:
             scores = np.zeros(len(docs), np.float64)
         rank = snap.oldest_rank if request.sort == "oldest" else snap.newest_rank
-        return _Match(request, snap, plan, masks, retrieved.docs, selections, docs, exact, scores, by_relevance, rank)
+        return _Match(request, snap, plan, masks, retrieved, selections, docs, exact, scores, by_relevance, rank)
 
     def _check(self, request):
         if len(request.q or "") > self.config["MAX_QUERY_LENGTH"]:
@@ -323,13 +332,17 @@ def _stand_in(plan, masks, lexicon):
     words inside it (虚报, 冒领), each covering its share of the clause.
     """
     for clause in plan.clauses:
-        for i, (term, concepts) in enumerate(zip(clause.terms, clause.concepts)):
+        if clause.strict and not masks.any(clause.terms):
+            quoted = "、".join(f"“{t.text}”" for t in clause.terms)
+            plan.notes.append(f"正文中没有{quoted}：已列出标题中有它的段落，再列出含其中词语的段落。")
+        read = clause.fallback if clause.strict else clause.concepts
+        for i, (term, concepts) in enumerate(zip(clause.terms, read)):
             if masks.term(term).any():
                 continue
             typed = fold(term.text)
             correction = _correction(typed, masks, lexicon)
             if correction:
-                clause.concepts[i] = [Concept(typed, (correction,))]
+                read[i] = [Concept(typed, (correction,))]
                 plan.notes.append(f"通报中没有“{term.text}”，已同时检索“{correction}”。")
                 continue
             replaced = []
@@ -344,7 +357,44 @@ def _stand_in(plan, masks, lexicon):
                     continue
                 parts = [w for w in inner_words(concept.text) if masks.concept(Concept(w)).any()]
                 replaced += [Concept(w) for w in parts] or [concept]
-            clause.concepts[i] = list(dict.fromkeys(replaced))
+            read[i] = list(dict.fromkeys(replaced))
+
+
+def _related(snap, ranker, match, retrieved, room):
+    """Up to `room` paragraphs to read after a short result: first the best of those that cover too little of
+    the query to count as matches, then paragraphs of the problem type its words signal, best first.
+
+    档案 held by three paragraphs leaves room for the paragraphs tagged 保密与档案公文
+    that say 印章 or 会议记录. They are never counted as results, only shown
+    after them on the first page; facet selections hold for them too.
+    """
+    plan, memo = match.plan, match.masks.memo
+    found = []
+    below = _selected(snap, match.selections, retrieved.below)
+    if len(below):
+        scores = ranker.scores(_weighted_words(plan), below, memo)
+        found += below[top(snap, below, scores, room)].tolist()
+    signals = taxonomy.get().types
+    words = [c.text for clause in plan.clauses for concepts in clause.concepts for c in concepts]
+    words += [a for clause in plan.clauses for concepts in clause.concepts for c in concepts for a in c.alternatives]
+    types = [t for t, signal in signals.items() if any(w in signal for w in words)]
+    if types and len(found) < room:
+        listed = np.zeros(snap.size, dtype=bool)
+        listed[retrieved.docs] = True
+        listed[found] = True
+        candidates = np.flatnonzero(retrieved.eligible & ~listed)
+        candidates = _selected(snap, match.selections, candidates)
+        candidates = candidates[snap.facets["problem_type"].selected(candidates, types)]
+        if len(candidates):
+            scores = ranker.scores({w: 1.0 for t in types for w in signals[t]}, candidates, memo)
+            found += candidates[top(snap, candidates, scores, room - len(found))].tolist()
+    return found
+
+
+def _selected(snap, selections, docs):
+    for name, values in selections.items():
+        docs = docs[snap.facets[name].selected(docs, values)]
+    return docs
 
 
 def _correction(word, masks, lexicon):

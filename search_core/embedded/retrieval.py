@@ -10,8 +10,10 @@
   is listed when its clauses add up to at least `minimum_should_match`, so a
   long query is not flooded by paragraphs that share one common word with it;
   when no paragraph reaches that, the ones that cover the most are listed, so a
-  query whose words occur anywhere never comes back empty. A quoted phrase or a
-  scoped term (标题:…) is what the person insists on: partial matches hold it too.
+  query whose words occur anywhere never comes back empty. Those that cover
+  less are kept aside (`below`): a short first page shows the best of them as
+  related reading, outside the count. A quoted phrase or a scoped term
+  (标题:…) is what the person insists on: partial matches hold it too.
 
 Every string is matched as an exact substring of the folded text (the same
 masks as the literal match), never through jieba's cuts.
@@ -32,6 +34,11 @@ class Retrieved:
     exact: np.ndarray  # bool, aligned with docs
     coverage: np.ndarray  # float32, aligned with docs: clauses covered (the number of clauses for an exact match)
     clauses: int
+    eligible: np.ndarray = None  # bool per document: not excluded, and holding every quoted phrase
+    below: np.ndarray = None  # documents that cover part of the query, too little to be listed
+    below_coverage: np.ndarray = None  # their coverage, aligned
+
+
 
 
 def minimum_should_match(clauses):
@@ -92,7 +99,7 @@ class Masks:
         return mask
 
 
-#: A query answered by fewer paragraphs than this (a page) lists partial matches that cover less of it.
+#: A first page shorter than this is filled with related paragraphs (`search_core.embedded.engine`).
 MIN_RESULTS = 20
 
 
@@ -103,7 +110,8 @@ def retrieve(snap, plan, masks):
         allowed &= ~masks.term(term)
     if plan.empty:
         docs = np.flatnonzero(allowed)
-        return Retrieved(docs, np.ones(len(docs), bool), np.zeros(len(docs), np.float32), 0)
+        return Retrieved(docs, np.ones(len(docs), bool), np.zeros(len(docs), np.float32), 0, allowed,
+                         np.zeros(0, np.int64), np.zeros(0, np.float32))
     exact = allowed.copy()
     required = allowed.copy()  # a quoted phrase or a scoped term holds for partial matches too
     coverage = np.zeros(snap.size, dtype=np.float32)
@@ -113,13 +121,15 @@ def retrieve(snap, plan, masks):
             literal |= masks.term(term)
         exact &= literal
         covered = literal.astype(np.float32)
-        if clause.strict:
-            # A phrase no paragraph's text holds but a heading does (a quoted problem
-            # title): the paragraphs under that heading are what was meant.
-            held = literal if literal.any() else masks.headings_instead(clause.terms)
-            required &= held
-            covered = held.astype(np.float32)
-        for concepts in clause.concepts:
+        concepts_of = clause.concepts
+        if clause.strict and literal.any():
+            required &= literal
+        elif clause.strict:
+            # A phrase no paragraph's text holds (a quoted problem title): the paragraphs under a
+            # heading holding it first, then those holding its words, as if it were not quoted.
+            covered = masks.headings_instead(clause.terms).astype(np.float32)
+            concepts_of = clause.fallback
+        for concepts in concepts_of:
             present = np.zeros(snap.size, dtype=np.float32)
             for concept in concepts:
                 present += masks.concept(concept)
@@ -127,16 +137,11 @@ def retrieve(snap, plan, masks):
         coverage += covered
     n = len(plan.clauses)
     candidates = required & ~exact & (coverage > 0)
-    threshold = _threshold(coverage[candidates], minimum_should_match(n), int(exact.sum()))
+    threshold = minimum_should_match(n)
+    if not exact.any() and candidates.any():
+        threshold = min(threshold, float(coverage[candidates].max()))
     partial = candidates & (coverage >= threshold - 1e-6)
     docs = np.flatnonzero(exact | partial)
-    return Retrieved(docs, exact[docs], np.where(exact[docs], np.float32(n), coverage[docs]), n)
-
-
-def _threshold(covered, ideal, exact):
-    """The coverage a partial match needs: `ideal`, lowered level by level while fewer than MIN_RESULTS are listed."""
-    levels = sorted({float(level) for level in np.unique(covered)} | {ideal}, reverse=True)
-    for level in (level for level in levels if level <= ideal + 1e-6):
-        if exact + int((covered >= level - 1e-6).sum()) >= MIN_RESULTS:
-            return level
-    return levels[-1]  # fewer than a page at any level: every partial match
+    below = np.flatnonzero(candidates & ~partial)
+    return Retrieved(docs, exact[docs], np.where(exact[docs], np.float32(n), coverage[docs]), n, required,
+                     below, coverage[below])
