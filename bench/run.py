@@ -145,6 +145,15 @@ def http_run(cmd, passes, key_of, ready_timeout=1800):
                                         "total": body["total"], "top": [key_of(h) for h in body["hits"]],
                                         "server_ms": body.get("took_ms")})  # the search's own time, if told
                     runs.append(timings)
+                counted = {"stats": [], "compare": []}  # the server's own time (took_ms) of each
+                for kind, q, filters in QUERIES:
+                    for name in counted:
+                        url = http_url(port, q, filters).replace("/api/search?", f"/api/{name}?")
+                        try:
+                            with urllib.request.urlopen(url, timeout=600) as answer:
+                                counted[name].append(json.loads(answer.read())["took_ms"])
+                        except urllib.error.HTTPError:  # a system without statistics or comparison
+                            break
                 suggest = []
                 for prefix in SUGGEST_PREFIXES:
                     url = f"http://127.0.0.1:{port}/api/suggest?" + urllib.parse.urlencode({"q": prefix})
@@ -157,7 +166,8 @@ def http_run(cmd, passes, key_of, ready_timeout=1800):
                     suggest.append((time.perf_counter() - t0) * 1000)
             finally:
                 gc.enable()
-            return {"first_answer_s": first, "passes": runs, "suggest_ms": suggest, "status": proc_status(process.pid)}
+            return {"first_answer_s": first, "passes": runs, "suggest_ms": suggest, "stats_ms": counted["stats"],
+                    "compare_ms": counted["compare"], "status": proc_status(process.pid)}
         finally:
             process.terminate()
             process.wait(timeout=60)
@@ -404,6 +414,10 @@ def table(n, info, ours, base):
         def size(r):
             return f"{statistics.median(t['bytes'] for t in r['http']['passes'][0]) / 1e3:.0f}"
         row("HTTP response size, median, kB", size(ours), size(base) if base and "http" in base else "—")
+        for name, label, target in (("stats_ms", "statistics `/api/stats`, server time", 100),
+                                    ("compare_ms", "comparison `/api/compare` (up to 50 notices), server time", 200)):
+            figures = percentiles(ours["http"].get(name) or [])
+            row(f"{label}, ms", fmt_lat(figures), "—", f"p95 ≤ {target}", figures["p95"] <= target if figures else None)
         completions = percentiles(ours["http"].get("suggest_ms") or [])
         row(f"completions `/api/suggest` over HTTP ({len(SUGGEST_PREFIXES)} prefixes), ms", fmt_lat(completions), "—",
             "p95 ≤ 20", completions["p95"] <= 20 if completions else None)

@@ -20,11 +20,12 @@ CATALOG = "catalog.json"
 def entry(notice):
     """The catalog entry of a Notice (without its place in notices.jsonl)."""
     return {"id": notice.id, "source": notice.source, "kind": notice.kind, "title": notice.title,
-            "issuer": notice.issuer, "published": notice.published, "level": notice.level,
+            "issuer": notice.issuer, "inspector": notice.inspector, "published": notice.published, "level": notice.level,
             "province": notice.region.province, "city": notice.region.city, "county": notice.region.county,
             "year": notice.year,
             "date": (notice.published or notice.feedback_date or notice.inspection_end
-                     or notice.inspection_start or "")}
+                     or notice.inspection_start or ""),
+            "stats": {key: value for key, value in vars(notice.stats).items()}}
 
 
 class NoticeLines:

@@ -32,10 +32,12 @@ def create_app(test_config=None):
         # Serve anyway: every page says to build the index, and the next request retries.
         app.logger.warning("%s", exc)
 
-    from . import api, errors, markup, security, views
+    from . import api, compare, errors, markup, security, stats, views
 
     app.register_blueprint(views.bp)
     app.register_blueprint(api.bp)
+    app.register_blueprint(compare.bp)
+    app.register_blueprint(stats.bp)
     errors.register(app)
     markup.register(app)
     security.register(app)

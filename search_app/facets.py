@@ -87,7 +87,7 @@ def facet_dicts(result):
             "label": facet.label,
             "values": [
                 {"value": v.value, "label": value_label(facet.name, v.value, v.label), "count": v.count,
-                 "selected": v.selected, "toggle_url": url}
+                 "notices": v.notices, "selected": v.selected, "toggle_url": url}
                 for v, url in zip(kept, urls)
             ],
             "truncated": len(kept) < max(facet.available, len(facet.values)),

@@ -36,9 +36,10 @@ def search():
              for s in SORTS]
     return render_template(
         "search.html", search=search, data=data, chips=selected, clear_url=clear_url,
-        pager=page_links(result), sorts=sorts, facet_shown=SHOWN,
+        pager=page_links(result), sorts=sorts, facet_shown=SHOWN, group=search.group,
         group_url=search_url(search, group=not search.group),
         csv_url=search_url(search, "api.search_csv"),
+        compare_url=search_url(search, "compare.page"), stats_url=search_url(search, "stats.page"),
     )
 
 

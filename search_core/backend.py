@@ -42,6 +42,15 @@ class Backend(ABC):
         """The catalog entry of every indexed notice: id, source, title, unit, dates, region, level."""
 
     @abstractmethod
+    def stats(self, request):
+        """Counts over the request's matches (facet selections applied): a `StatsResult` of `StatsTable`s."""
+
+    @abstractmethod
+    def compare(self, request, chosen=(), sort="relevance", limit=50):
+        """The request's matching notices side by side: a `CompareResult`, one row per notice (at most `limit`),
+        its matching paragraphs by role; `chosen` (notice ids) narrows it to those notices."""
+
+    @abstractmethod
     def suggest(self, prefix, limit=10):
         """What the search box may complete `prefix` to: [`Completion`], most common first."""
 

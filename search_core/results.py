@@ -50,8 +50,9 @@ class Hit:
 class FacetValue:
     value: str
     label: str  # how the value reads: a notice by its title, the rest as they are
-    count: int
+    count: int  # matching paragraphs
     selected: bool
+    notices: int = 0  # notices with a matching paragraph
 
 
 @dataclass
@@ -104,3 +105,54 @@ class SearchResult:
     def pages(self):
         count = self.total_notices if self.request.group else self.total
         return max(1, -(-count // self.request.per_page))
+
+
+@dataclass
+class CompareRow:
+    """One notice's answer to a query, side by side with others': its matching paragraphs by what they say."""
+
+    notice: dict  # the catalog entry: id, title, issuer, inspector, level, place, date, stats
+    title: str
+    cells: dict  # "问题" / "整改措施" / "整改成效" / "其他" -> [Hit], in the notice's order
+    more: dict  # the same keys -> matching paragraphs not shown in the cell
+    matches: int  # matching paragraphs of the notice
+    completion: object = None  # problems done / problems fed back, when the notice states both
+
+
+@dataclass
+class CompareResult:
+    request: SearchRequest
+    rows: list  # [CompareRow]
+    notices: int  # notices with a matching paragraph, chosen or not
+    sort: str
+    chosen: list  # notice ids the comparison was narrowed to ([] for all)
+    took_ms: float
+
+
+@dataclass
+class StatsTable:
+    """A count table: its rows and columns are values of facets (or of a notice field), each cell a count.
+
+    `row_facet`/`column_facet` name the facets a cell's link selects (None: no facet, e.g. a column
+    of figures); `cells[i][j]` is a number; `unit` says what it counts.
+    """
+
+    name: str
+    title: str
+    rows: list  # row labels (facet values)
+    columns: list  # column labels
+    cells: list  # [[number]]
+    unit: str  # "段", "份", "%", "个"
+    row_facet: object = None
+    column_facet: object = None
+    row_query: object = None  # a query scope for rows that are not a facet: "单位" (rows are units)
+
+
+@dataclass
+class StatsResult:
+    request: SearchRequest
+    query: str
+    total: int  # matching paragraphs
+    total_notices: int
+    tables: list  # [StatsTable]
+    took_ms: float

@@ -179,8 +179,11 @@ def rich_values(notice, paragraph, facet):
     return list(paragraph.problem_types) if facet == "problem_type" else [value] if value else []
 
 
-def rich_expected(notices, q, selections):
-    """(total, {facet: Counter}) for a query word and selections, by brute force."""
+def rich_expected(notices, q, selections, unit="paragraphs"):
+    """(total, {facet: Counter}) for a query word and selections, by brute force.
+
+    The counters count matching paragraphs, or with `unit="notices"` the notices that have one.
+    """
     def matches(notice, paragraph, skip=None):
         if q and q not in paragraph.text and not any(q in h for h in paragraph.headings):
             return False
@@ -188,8 +191,12 @@ def rich_expected(notices, q, selections):
 
     pairs = [(n, p) for n in notices for p in n.paragraphs]
     total = sum(matches(n, p) for n, p in pairs)
-    counts = {f: Counter(v for n, p in pairs if matches(n, p, skip=f) for v in rich_values(n, p, f))
-              for f in FACET_NAMES}
+    if unit == "notices":
+        counts = {f: Counter(v for v, _ in {(v, n.id) for n, p in pairs if matches(n, p, skip=f)
+                                            for v in rich_values(n, p, f)}) for f in FACET_NAMES}
+    else:
+        counts = {f: Counter(v for n, p in pairs if matches(n, p, skip=f) for v in rich_values(n, p, f))
+                  for f in FACET_NAMES}
     return total, counts
 
 

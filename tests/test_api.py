@@ -177,9 +177,12 @@ def test_rich_counts_match_a_brute_force_count(rich_client, rich, q, selections)
     params = [("q", q)] + [(f, v) for f, vs in selections.items() for v in vs]
     body = get_json(rich_client, "/api/search?" + "&".join(f"{k}={v}" for k, v in params))
     total, counts = rich_expected(rich["notices"], q, selections)
+    _, notices = rich_expected(rich["notices"], q, selections, unit="notices")
     assert body["total"] == total
     for facet in HIT_FIELD:
         assert facet_counts(body, facet) == dict(counts[facet]), facet
+        shown = {v["value"]: v["notices"] for v in body["facets"][facet]["values"] if v["count"]}
+        assert shown == dict(notices[facet]), facet
 
 
 def test_values_of_one_facet_are_ored_and_facets_anded(rich_client, rich):
@@ -208,7 +211,7 @@ def test_a_selected_value_with_no_matches_stays_listed(rich_client):
     body = get_json(rich_client, "/api/search?q=追回&province=云南省&synonyms=0")
     assert body["total"] == 0
     assert body["facets"]["province"]["values"][0] == {
-        "value": "云南省", "label": "云南省", "count": 0, "selected": True,
+        "value": "云南省", "label": "云南省", "count": 0, "notices": 0, "selected": True,
         "toggle_url": "/api/search?q=%E8%BF%BD%E5%9B%9E&synonyms=0"}
 
 

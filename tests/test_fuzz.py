@@ -8,7 +8,8 @@ from hypothesis import strategies as st
 
 from search_core.facets import FACETS
 
-PARAMETERS = ["q", "sort", "page", "per_page", "group", "synonyms", "limit", *(f.name for f in FACETS), "x"]
+PARAMETERS = ["q", "sort", "page", "per_page", "group", "synonyms", "limit", "order", "pick", *(f.name for f in FACETS),
+              "x"]
 VALUES = st.one_of(
     st.text(max_size=40),
     st.sampled_from(["", "0", "-1", "1_0", "٣", "1e3", "9" * 40, "relevance", "newest", "2023", "x", "县", "吉林省",
@@ -21,10 +22,10 @@ QUERIES = st.lists(st.tuples(st.sampled_from(PARAMETERS), VALUES), max_size=8)
 def routes(app):
     notice = app.extensions["backend"].notices()[0]["id"]
     return ["/", "/api/search", "/api/search.csv", "/api/suggest", f"/notices/{notice}", f"/api/notices/{notice}",
-            f"/notices/{notice}/source"]
+            f"/notices/{notice}/source", "/stats", "/api/stats", "/compare", "/api/compare", "/api/compare.csv"]
 
 
-@pytest.mark.parametrize("index", range(7))
+@pytest.mark.parametrize("index", range(12))
 def test_no_parameter_makes_a_500(app, index):
     client = app.test_client()
     route = routes(app)[index]
@@ -35,7 +36,7 @@ def test_no_parameter_makes_a_500(app, index):
         url = route + "?" + urlencode(params)
         response = client.get(url)
         assert response.status_code in (200, 400, 404), (route, params, response.status_code)
-        if url.startswith(("/api/search?", "/api/suggest")) or response.status_code != 200 and "/api/" in route:
+        if url.startswith(("/api/search?", "/api/suggest", "/api/stats", "/api/compare?")) or response.status_code != 200 and "/api/" in route:
             body = response.get_json()
             assert body is not None and body["ok"] is (response.status_code == 200)
 

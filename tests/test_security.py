@@ -445,8 +445,9 @@ def test_an_original_inside_the_data_folder_is_served(hostile_client, hostile):
 
 # --- read-only, no debug ------------------------------------------------------
 
-ROUTES = ["/", "/api/notices/<notice_id>", "/api/search", "/api/search.csv", "/api/suggest", "/notices/<notice_id>",
-          "/notices/<notice_id>/source", "/static/<path:filename>"]
+ROUTES = ["/", "/api/compare", "/api/compare.csv", "/api/notices/<notice_id>", "/api/search", "/api/search.csv",
+          "/api/stats", "/api/suggest", "/compare", "/notices/<notice_id>", "/notices/<notice_id>/source",
+          "/static/<path:filename>", "/stats"]
 
 
 def route_urls(app):

@@ -57,6 +57,16 @@ class ParagraphCodes(_Codes):
         code = self.of_doc[doc]
         return self.values[code] if code >= 0 else ""
 
+    def notice_counts(self, docs, notices, n_notices):
+        """Notices with a matching paragraph of each value (`notices`: each of `docs`' notice)."""
+        codes = self.of_doc[docs]
+        known = codes >= 0
+        if not len(self.values):
+            return np.zeros(0, np.int64)
+        mark = np.zeros(len(self.values) * n_notices, dtype=bool)
+        mark[codes[known].astype(np.int64) * n_notices + notices[known]] = True
+        return mark.reshape(len(self.values), n_notices).sum(axis=1)
+
 
 class ParagraphSets(_Codes):
     def __init__(self, facet, snap):
@@ -86,6 +96,20 @@ class ParagraphSets(_Codes):
     def value(self, doc):
         return list(self.combos[self.combo_of[doc]])
 
+    def notice_counts(self, docs, notices, n_notices):
+        """Notices with a matching paragraph of each value: which combinations each notice has, then their types."""
+        if not self.values:
+            return np.zeros(0, np.int64)
+        n_combos = max(1, len(self.combos))
+        mark = np.zeros(n_notices * n_combos, dtype=bool)
+        mark[notices.astype(np.int64) * n_combos + self.combo_of[docs]] = True
+        pairs = np.flatnonzero(mark)
+        held = np.zeros((n_notices, len(self.values)), dtype=bool)
+        members = self.members[pairs % n_combos][:, :len(self.values)] > 0
+        for t in range(len(self.values)):
+            held[pairs[members[:, t]] // n_combos, t] = True
+        return held.sum(axis=0)
+
 
 class NoticeCodes(_Codes):
     def __init__(self, facet, snap):
@@ -101,6 +125,11 @@ class NoticeCodes(_Codes):
         known = self.of_notice >= 0
         return np.bincount(self.of_notice[known], weights=per_notice()[known],
                            minlength=len(self.values)).astype(np.int64)
+
+    def notice_counts(self, per_notice):
+        """Notices with a matching paragraph, of each value."""
+        held = (self.of_notice >= 0) & (per_notice() > 0)
+        return np.bincount(self.of_notice[held], minlength=len(self.values)).astype(np.int64)
 
 
 KINDS = {"paragraph": ParagraphCodes, "paragraph_set": ParagraphSets, "notice": NoticeCodes}
@@ -129,6 +158,7 @@ class FacetCounter:
         return applied, self._docs[applied]
 
     def counts(self, name):
+        """(paragraphs, notices) of each value of facet `name`: two arrays aligned with its values."""
         applied, docs = self._docs_for(name)
 
         def per_notice():
@@ -137,4 +167,8 @@ class FacetCounter:
                                                         minlength=len(self.snap.catalog))[:len(self.snap.catalog)]
             return self._per_notice[applied]
 
-        return self.snap.facets[name].counts(docs, per_notice)
+        codes = self.snap.facets[name]
+        paragraphs = codes.counts(docs, per_notice)
+        if isinstance(codes, NoticeCodes):
+            return paragraphs, codes.notice_counts(per_notice)
+        return paragraphs, codes.notice_counts(docs, self.snap.notice_of[docs], len(self.snap.catalog))

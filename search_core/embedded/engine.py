@@ -33,14 +33,23 @@ from ..facets import BY_NAME, FACET_LIMIT, FACETS
 from ..highlight import heading_spans, spans
 from ..interpret import Concept, interpret
 from ..query import WORD_FIELDS, Query, Term, parse
-from ..results import FacetResult, FacetValue, Hit, SearchRequest, SearchResult, Suggestion
-from . import pagecache
+from ..results import (CompareResult, CompareRow, FacetResult, FacetValue, Hit, SearchRequest, SearchResult,
+                       StatsResult, Suggestion)
+from . import pagecache, statistics
 from .counting import FacetCounter
 from .ranking import Ranker, by_rank, top
 from .retrieval import MIN_RESULTS, Masks, retrieve
 from .snapshot import Snapshot
 
 SORTS = ("relevance", "newest", "oldest")
+#: How a comparison may order its notices.
+COMPARE_SORTS = ("relevance", "newest", "oldest", "place", "completion")
+#: Most notices one comparison shows; each cell shows at most COMPARE_CELL paragraphs.
+COMPARE_LIMIT = 50
+COMPARE_CELL = 5
+#: The columns of a comparison, and the paragraph roles each holds.
+COMPARE_GROUPS = ("问题", "整改措施", "整改成效", "其他")
+COMPARE_OF_ROLE = {"问题": "问题", "整改措施": "整改措施", "整改成效": "整改成效"}
 
 
 #: Ranking weight of a synonym's words, against 1 for the words as typed.
@@ -177,7 +186,7 @@ class EmbeddedBackend(Backend):
         request = match.request
         snap, plan = match.snap, match.plan
         counter = FacetCounter(snap, match.retrieved.docs, match.selections)
-        facets = [self._facet(snap, facet, counter.counts(facet.name), request.filters.get(facet.name, []))
+        facets = [self._facet(snap, facet, *counter.counts(facet.name), request.filters.get(facet.name, []))
                   for facet in FACETS]
         notices = np.zeros(len(snap.catalog) + 1, dtype=bool)
         notices[snap.notice_of[match.docs]] = True
@@ -209,6 +218,46 @@ class EmbeddedBackend(Backend):
             exact=exact, partial=int(len(match.docs)) - exact, expansions=plan.expansions(),
             roles=list(plan.roles), role_words=list(plan.role_words), suggestions=suggestions,
         )
+
+    def stats(self, request):
+        started = time.perf_counter()
+        match = self._match(replace(request, sort="newest"))  # counts need no ranking
+        notices = len(np.unique(match.snap.notice_of[match.docs])) if len(match.docs) else 0
+        return StatsResult(match.request, match.plan.describe(), int(len(match.docs)), notices,
+                           statistics.tables(match.snap, match.docs), round((time.perf_counter() - started) * 1000, 1))
+
+    def compare(self, request, chosen=(), sort="relevance", limit=COMPARE_LIMIT):
+        started = time.perf_counter()
+        if sort not in COMPARE_SORTS:
+            raise QueryError(f"对比的排序方式“{sort}”无效，可用：{'、'.join(COMPARE_SORTS)}。")
+        match = self._match(request)
+        snap = match.snap
+        order = match.ordered()
+        docs = match.docs[order]
+        notices = snap.notice_of[docs]
+        _, first = np.unique(notices, return_index=True)
+        ranked = notices[np.sort(first)].tolist()  # notices by their best paragraph
+        if chosen:
+            wanted = {snap.by_id[i] for i in chosen if i in snap.by_id}
+            ranked = [i for i in ranked if i in wanted]
+        ranked = _compare_order(snap, ranked, sort)[:limit]
+        terms = match.highlighted()
+        rows = []
+        for index in ranked:
+            own = np.flatnonzero(notices == index)
+            own = own[np.argsort(snap.n_of[docs[own]], kind="stable")]  # in the notice's order
+            cells, more = {group: [] for group in COMPARE_GROUPS}, {group: 0 for group in COMPARE_GROUPS}
+            for i in own.tolist():
+                hit = _snippet(self._hit(snap, docs[i], match.scores[order[i]], bool(match.exact[order[i]]), terms, 0))
+                group = COMPARE_OF_ROLE.get(hit.role, "其他")
+                if len(cells[group]) < COMPARE_CELL:
+                    cells[group].append(hit)
+                else:
+                    more[group] += 1
+            entry = snap.catalog[index]
+            rows.append(CompareRow(entry, snap.titles[index], cells, more, len(own), _completion(entry)))
+        return CompareResult(match.request, rows, len(first), sort, list(chosen),
+                             round((time.perf_counter() - started) * 1000, 1))
 
     def all_hits(self, request, highlight=True):
         match = self._match(request)
@@ -270,7 +319,7 @@ class EmbeddedBackend(Backend):
             return snap.titles[index] if index is not None else value
         return value
 
-    def _facet(self, snap, facet, counts, selected):
+    def _facet(self, snap, facet, counts, notice_counts, selected):
         codes = snap.facets[facet.name]
         values = codes.values
         listed = np.flatnonzero(counts)
@@ -282,12 +331,13 @@ class EmbeddedBackend(Backend):
             if selected:
                 listed = listed[~np.isin(listed, codes.codes(selected))]
             listed = listed[np.lexsort((codes.rank[listed], -counts[listed]))[:FACET_LIMIT]]
-        entries = [FacetValue(values[i], self._label(snap, facet, values[i]), int(counts[i]), values[i] in selected)
+        entries = [FacetValue(values[i], self._label(snap, facet, values[i]), int(counts[i]), values[i] in selected,
+                              int(notice_counts[i]))
                    for i in listed.tolist()]
         shown = {e.value for e in entries}
         # Selected values stay visible even at zero so they can be removed.
-        entries += [FacetValue(v, self._label(snap, facet, v),
-                               int(counts[codes.index[v]]) if v in codes.index else 0, True)
+        entries += [FacetValue(v, self._label(snap, facet, v), int(counts[codes.index[v]]) if v in codes.index else 0,
+                               True, int(notice_counts[codes.index[v]]) if v in codes.index else 0)
                     for v in selected if v not in shown]
         entries.sort(key=lambda e: (not e.selected, -e.count, facet.sort_key(e.value)))
         chosen = [e for e in entries if e.selected]
@@ -358,6 +408,26 @@ def _stand_in(plan, masks, lexicon):
                 parts = [w for w in inner_words(concept.text) if masks.concept(Concept(w)).any()]
                 replaced += [Concept(w) for w in parts] or [concept]
             read[i] = list(dict.fromkeys(replaced))
+
+
+def _completion(entry):
+    """Problems done / problems fed back, as a share, when the notice states both."""
+    stats = entry.get("stats") or {}
+    problems, done = stats.get("problems"), stats.get("problems_done")
+    return round(done / problems, 4) if problems and done is not None else None
+
+
+def _compare_order(snap, ranked, sort):
+    """Catalog indexes of the notices to compare, in the order the comparison asks for."""
+    if sort == "relevance":
+        return ranked
+    if sort in ("newest", "oldest"):
+        return sorted(ranked, key=lambda i: int(snap.date_rank[i]), reverse=sort == "newest")
+    if sort == "place":
+        return sorted(ranked, key=lambda i: tuple(snap.catalog[i].get(k) or "\uffff"
+                                                  for k in ("province", "city", "county")))
+    rate = {i: _completion(snap.catalog[i]) for i in ranked}
+    return sorted(ranked, key=lambda i: (rate[i] is None, -(rate[i] or 0)))
 
 
 def _related(snap, ranker, match, retrieved, room):
