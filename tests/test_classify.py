@@ -52,25 +52,27 @@ def test_heading_categories_inherited(notice):
     ]
 
 
-@pytest.mark.parametrize("start, role, category", [
-    ("根据市委统一部署", "概述", None),
-    ("市文旅局党组高度重视", "组织推进", "整改组织推进"),
-    ("党组书记负总责", "组织推进", "整改组织推进"),
-    ("整改情况：一是组织学习", "整改措施", "群众身边腐败和不正之风"),
-    ("完成情况：已全部退还", "整改成效", "群众身边腐败和不正之风"),
-    ("针对“党课讲稿网络抄袭”问题", "问题", "群众身边腐败和不正之风"),
-    ("组织建设滞后", "问题", "基层党组织建设"),
-    ("持续巩固整改成果", "下一步计划", "下一步工作"),
-    ("欢迎广大干部群众", "联系方式", None),
+@pytest.mark.parametrize("start, roles, category", [
+    ("根据市委统一部署", ["概述"], None),
+    ("市文旅局党组高度重视", ["组织推进"], "整改组织推进"),
+    ("党组书记负总责", ["组织推进"], "整改组织推进"),
+    ("整改情况：一是组织学习", ["整改措施"], "群众身边腐败和不正之风"),
+    ("完成情况：已全部退还", ["整改成效"], "群众身边腐败和不正之风"),
+    # The problem quoted, then the measures: the measure first, the problem second.
+    ("针对“党课讲稿网络抄袭”问题", ["整改措施", "问题"], "群众身边腐败和不正之风"),
+    ("组织建设滞后", ["整改措施", "问题"], "基层党组织建设"),
+    ("持续巩固整改成果", ["下一步计划"], "下一步工作"),
+    ("欢迎广大干部群众", ["联系方式"], None),
 ])
-def test_roles(notice, start, role, category):
+def test_roles(notice, start, roles, category):
     paragraph = by_start(notice, start)
-    assert (paragraph.role, paragraph.category) == (role, category)
+    assert (paragraph.roles, paragraph.role, paragraph.category) == (roles, roles[0], category)
 
 
 def test_problem_heading_types_reach_its_measures_and_results(notice):
-    assert by_start(notice, "整改情况：一是组织学习").problem_types == ["中央八项规定精神"]
-    assert by_start(notice, "完成情况：已全部退还").problem_types == ["中央八项规定精神"]
+    # 津补贴 paid out wrongly: the eight rules, and the money (财经纪律, 追回资金).
+    assert by_start(notice, "整改情况：一是组织学习").problem_types == ["中央八项规定精神", "财务与资产管理"]
+    assert by_start(notice, "完成情况：已全部退还").problem_types == ["中央八项规定精神", "财务与资产管理"]
 
 
 def test_measure_inherits_the_problem_paragraph_before_it(notice):
