@@ -91,8 +91,8 @@ def rate_of(stats):
     return None if rate is None else round(float(rate), 2)
 
 
-def evaluate(details=False):
-    gold_notices, gold_paragraphs = load_gold()
+def evaluate(details=False, gold=GOLD):
+    gold_notices, gold_paragraphs = load_gold(gold)
     tally, problems = Tally(), []
     parsed = {}
     for g in gold_notices:
@@ -197,8 +197,9 @@ def report(tally):
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--details", action="store_true", help="list every paragraph and field that disagrees")
+    parser.add_argument("--gold", type=Path, default=GOLD, help="the gold file (default: tests/tags/gold.jsonl)")
     args = parser.parse_args(argv)
-    tally, problems = evaluate(details=args.details)
+    tally, problems = evaluate(details=args.details, gold=args.gold)
     print(report(tally))
     if args.details and problems:
         print("\nDisagreements:")

@@ -49,7 +49,7 @@ def classify(blocks, taxonomy):
         elif i < first_heading:
             first = i == first_paragraph
             roles = R.opening_roles(block.simp, first, organises(block.simp, first))
-            category = ORGANISING if R.ORGANISING in roles and i != first_paragraph else None
+            category = ORGANISING if R.ORGANISING in roles and not first else None
         else:
             category = blocks[block.parents[-1]].heading.category
             if category == NEXT_STEPS:

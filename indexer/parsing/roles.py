@@ -9,6 +9,7 @@ say: the measure, unless results make up half of it.
 """
 
 import re
+from functools import lru_cache
 
 from . import sentences
 from .headings import sentence_end
@@ -19,7 +20,7 @@ ORGANISING, NEXT, OVERVIEW, CONTACT = "组织推进", "下一步计划", "概述
 #: A problem as fed back: 针对“…”问题, 关于“…”, 问题：…
 _PROBLEM_START = re.compile(r"(?:针对|关于)\s*[“\"「‘]|(?:存在问题|问题表现|反馈问题|具体问题|问题\s*\d*)\s*[:：]")
 #: …or a short sentence opening the paragraph that names a deficiency (组织建设滞后。).
-DEFICIENCY = re.compile(
+_DEFICIENCY = re.compile(
     r"(?:不到位|不足|不够|不力|不强|不高|不严|不实|不深|不细|不规范|不健全|不完善|不及时|不明显|不充分|不畅|"
     r"滞后|欠缺|缺失|缺位|薄弱|弱化|差距|有待(?:提高|加强|提升|改进)|偏差|粗放|松懈|随意|较少|偏大|偏低|"
     r"流于形式|走过场|不扎实|不严谨|不严格|未落实|未执行|未按规定|未建立|未开展|未及时)$"
@@ -62,9 +63,10 @@ def is_problem_start(simp):
     if _PROBLEM_START.match(simp):
         return True
     end = sentence_end(simp)
-    return 0 < end <= 50 and bool(DEFICIENCY.search(simp[:end])) and not _ENUMERATION.match(simp)
+    return 0 < end <= 50 and bool(_DEFICIENCY.search(simp[:end])) and not _ENUMERATION.match(simp)
 
 
+@lru_cache(maxsize=8192)
 def is_result(sentence):
     """Does the sentence report an outcome of the rectification?"""
     if _RESULT_LABEL.match(sentence):
@@ -76,6 +78,7 @@ def is_result(sentence):
     return not _INTENT.search(sentence[clause:found.end()])
 
 
+@lru_cache(maxsize=8192)
 def result_length(sentence):
     """How much of a result sentence is results: its clauses that name an outcome or a figure.
 
@@ -90,10 +93,11 @@ def result_length(sentence):
 
 
 def measure_roles(simp):
-    """(roles, primary, problem text) of a paragraph in a problem section.
+    """(roles with the primary one first, problem text) of a paragraph in a problem section.
 
     The problem text is the problem the paragraph states itself, if any: its
-    first sentence when that is a problem statement.
+    first sentence when that is a problem statement. A paragraph the notice
+    labels 整改情况： is the measure first whatever it reports.
     """
     parts = sentences.split(simp)
     problem = parts[0] if parts and is_problem_start(simp) else ""
