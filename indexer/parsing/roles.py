@@ -4,8 +4,9 @@ A paragraph of a notice often does several things: it quotes the problem fed
 back and then says how it was rectified (针对“…”问题。一是…), or tells a measure
 and what it achieved (…全部办结，办结率100%). Each sentence is read as a problem
 statement, a result or (by default) a measure; the paragraph's roles are the
-set of what its sentences do, and its primary role is what it mostly exists to
-say: the measure, unless results make up half of it.
+set of what its sentences do. The primary role, shown with a hit, is the
+problem when the paragraph opens with it, else what the paragraph mostly says:
+the measure, unless results make up half of it.
 """
 
 import re
@@ -113,10 +114,14 @@ def measure_roles(simp):
     if _MEASURE_LABEL.match(simp):
         primary = MEASURE  # the notice itself calls it the measure (整改情况：…)
         roles = roles if MEASURE in roles else [MEASURE] + roles
-    elif done:
-        primary = RESULT if weights[RESULT] * 2 >= done else MEASURE
-    else:
+    elif problem or not done:
+        # A paragraph opening with its problem is listed under it: the search's
+        # role preference and 段落类型 filter read the primary role, and a
+        # 存在问题 search must still find the problems that notices (榆树's)
+        # state only at the head of their measures.
         primary = PROBLEM
+    else:
+        primary = RESULT if weights[RESULT] * 2 >= done else MEASURE
     return _primary_first(roles or [MEASURE], primary), problem
 
 
