@@ -99,6 +99,7 @@ def test_paragraph_numbers_run_in_order(notice):
 def test_shipped_taxonomy_is_valid_and_covers_every_category():
     tax = taxonomy.get()
     assert "理论学习" in tax.types and "上轮问题整改" in tax.types
+    assert "差旅费" in tax.types["中央八项规定精神"]  # {type: the words that say it by themselves}, as the search reads it
     assert set(tax.categories) == set(CATEGORIES)
     assert taxonomy.get() is tax  # loaded once
 

@@ -47,7 +47,8 @@ class Taxonomy:
     """Problem types and section categories with the words that signal them."""
 
     def __init__(self, types, categories, scoring=None):
-        self.types = {t.name: t for t in types}  # in file order
+        self.rules = {t.name: t for t in types}  # in file order
+        self.types = {t.name: t.words for t in types}  # {type: (word, ...)}: the words that say it by themselves
         self.categories = categories  # {category: (word, ...)}
         scoring = {**_DEFAULTS, **(scoring or {})}
         self.min_score, self.relative = scoring["min_score"], scoring["relative"]
@@ -103,7 +104,7 @@ class Taxonomy:
     def area_of(self, types, scores=None):
         """The focus area of the strongest of `types` that has one, else None."""
         ranked = sorted(types, key=lambda t: (-(scores or {}).get(t, 0), self._order[t]))
-        return next((self.types[t].area for t in ranked if self.types[t].area), None)
+        return next((self.rules[t].area for t in ranked if self.rules[t].area), None)
 
     def category_of(self, simp, allowed=CATEGORIES):
         """The category (among `allowed`) whose word occurs earliest in `simp`, or None."""
