@@ -25,6 +25,9 @@ ROLES = ("问题", "整改措施", "整改成效", "组织推进", "下一步计
 #: Inspection levels (巡察层级), from the inspecting body.
 LEVELS = ("中央", "省", "市", "县")
 
+#: Which date a notice's `date` is, in the order they are preferred.
+DATE_KINDS = ("published", "feedback", "inspection_end", "inspection_start")
+
 #: Notice kinds: a rectification notice, or anything else that was found in the folder.
 KINDS = ("notice", "other")
 
@@ -38,10 +41,13 @@ class Region:
 
 @dataclass
 class Stats:
-    problems: Optional[int] = None
-    problems_done: Optional[int] = None
-    measures: Optional[int] = None
+    """Completion figures as the notice states them (None where it does not)."""
+
+    problems: Optional[int] = None  # problems fed back, at the finest count given (24 分项 of 13)
+    problems_done: Optional[int] = None  # of those, rectified (phased completions are not)
+    measures: Optional[int] = None  # rectification measures planned
     measures_done: Optional[int] = None
+    rate: Optional[float] = None  # completion rate in percent: stated, else problems_done / problems
 
 
 @dataclass
@@ -66,8 +72,9 @@ class Paragraph:
     text: str
     headings: list = field(default_factory=list)  # heading texts from the outermost in
     category: Optional[str] = None
-    role: Optional[str] = None
+    role: Optional[str] = None  # the primary role, shown with a hit: roles[0]
     problem_types: list = field(default_factory=list)
+    roles: list = field(default_factory=list)  # every role its sentences play, the primary one first
 
 
 @dataclass
@@ -83,6 +90,8 @@ class Notice:
     inspection_end: Optional[str] = None
     feedback_date: Optional[str] = None
     published: Optional[str] = None
+    date: Optional[str] = None  # the date the notice is listed, counted and sorted by: see listing_date
+    date_kind: Optional[str] = None  # which date `date` is: one of DATE_KINDS
     region: Region = field(default_factory=Region)
     stats: Stats = field(default_factory=Stats)
     contact: Contact = field(default_factory=Contact)
@@ -107,11 +116,23 @@ class Notice:
 
     @property
     def year(self):
-        """Year of the inspection, else of publication: the 年份 facet."""
-        for date in (self.inspection_start, self.inspection_end, self.feedback_date, self.published):
-            if date:
-                return int(date[:4])
-        return None
+        """Year of the listing date: the 年份 facet, so a hit's year is the year of the date it shows."""
+        date = self.date or listing_date(self)[0]
+        return int(date[:4]) if date else None
+
+
+def listing_date(notice):
+    """(date, kind): published when known, else the feedback date, else the inspection's end, else its start.
+
+    Readers meet a notice when it is published; a capture without its page date
+    still says when the feedback came, which is months before publication but in
+    the same rectification round.
+    """
+    for kind, attr in zip(DATE_KINDS, ("published", "feedback_date", "inspection_end", "inspection_start")):
+        value = getattr(notice, attr)
+        if value:
+            return value, kind
+    return None, None
 
 
 def _plain(value):

@@ -56,22 +56,34 @@ def test_000_erdao_classification():
     by_start = {p.text[:6]: p for p in n.paragraphs}
     assert (n.paragraphs[0].role, n.paragraphs[0].category) == ("概述", None)
     assert (n.paragraphs[1].role, n.paragraphs[1].category) == ("组织推进", "整改组织推进")
+    # First 第一议题 and the study plan, then the scenic-area project pushed on: two subjects.
     theory = by_start["严格落实“第"]
-    assert (theory.role, theory.category, theory.problem_types) == ("整改措施", "党中央决策部署落实", ["理论学习"])
+    assert (theory.role, theory.category, theory.problem_types) == (
+        "整改措施", "党中央决策部署落实", ["理论学习", "履职尽责与事业发展"])
+    # Seals and documents under a heading about work style: the paragraph's own subject, not the heading's.
     stamps = by_start["一是规范印章"]
-    assert (stamps.category, stamps.problem_types) == ("群众身边腐败和不正之风", ["形式主义官僚主义"])
+    assert (stamps.category, stamps.problem_types) == ("群众身边腐败和不正之风", ["保密与档案公文"])
+    assert by_start["三是严格人员"].problem_types == ["选人用人与干部队伍"]  # 考勤
+    # 28 complaints, all settled, 100%: mostly results, and the measure they come from.
+    complaints = by_start["一是提升投诉"]
+    assert (complaints.role, complaints.roles) == ("整改成效", ["整改成效", "整改措施"])
     last_round = by_start["推动上轮发现"]
-    assert (last_round.category, last_round.problem_types) == ("巡视巡察审计整改", ["上轮问题整改"])
+    # The last round's problem was the public fitness equipment, which the paragraph is about.
+    assert (last_round.category, last_round.problem_types) == ("巡视巡察审计整改", ["服务群众与民生", "上轮问题整改"])
     assert (n.paragraphs[-1].role, n.paragraphs[-1].headings) == ("联系方式", [])
 
 
 def test_001_yushu_no_title_counts_and_year_carried_to_feedback():
     n = parse("001_3cbbc2c57dacf04c")
     assert n.title is None
-    assert (n.issuer, n.inspector, n.level) == ("文广旅局党组", "市委第一巡察组", "市")
+    # 榆树市 is a county-level city: its 市委's inspection is of county level.
+    assert (n.issuer, n.inspector, n.level) == ("文广旅局党组", "市委第一巡察组", "县")
     # "12月1日，反馈了巡察意见" takes its year from the inspection period before it.
     assert (n.inspection_start, n.inspection_end, n.feedback_date) == ("2023-08-24", "2023-10-23", "2023-12-01")
     assert (n.stats.problems, n.stats.problems_done, n.stats.measures, n.stats.measures_done) == (14, 14, 28, 28)
+    assert n.stats.rate == 100.0  # not stated: 14 of 14
+    # No page date: the notice is listed by its feedback date.
+    assert (n.date, n.date_kind, n.year) == ("2023-12-01", "feedback", 2023)
     # The region comes from the contact address alone: 榆树市 is a county-level city of 长春.
     assert (n.region.province, n.region.city, n.region.county) == ("吉林省", "长春市", "榆树市")
     assert (n.contact.address, n.contact.postcode) == ("榆树市政府行政办公楼12楼（文广旅局）", "130400")
@@ -81,9 +93,12 @@ def test_001_yushu_no_title_counts_and_year_carried_to_feedback():
 
 def test_001_yushu_problem_paragraphs_quote_the_feedback():
     n = parse("001_3cbbc2c57dacf04c")
+    # Each quotes the problem, then says how it was rectified: listed under the problem, a measure too.
     ideology = next(p for p in n.paragraphs if p.text.startswith("针对“意识形态领导小组"))
-    assert (ideology.role, ideology.category) == ("问题", "党中央决策部署落实")
-    assert "意识形态" in ideology.problem_types
+    assert (ideology.role, ideology.roles, ideology.category) == ("问题", ["问题", "整改措施"], "党中央决策部署落实")
+    assert ideology.problem_types == ["意识形态"]
+    decisions = next(p for p in n.paragraphs if p.text.startswith("针对“基层单位执行“三重一大”"))
+    assert (decisions.roles, decisions.problem_types) == (["问题", "整改措施"], ["民主集中制与三重一大"])
     assets = next(p for p in n.paragraphs if p.text.startswith("针对“2021年9月6日"))
     assert assets.problem_types == ["财务与资产管理"]
     assert assets.headings == ["强化执行能力，全力推进整改任务落实",
@@ -114,7 +129,8 @@ def test_002_tianyuan_problem_headings_give_their_types_to_the_measures():
     by_heading = {p.headings[-1]: p for p in n.paragraphs if p.headings}
     safety = by_heading["两馆安全生产机制不健全"]
     assert (safety.role, safety.category, safety.problem_types) == ("整改措施", "党中央决策部署落实", ["安全生产"])
-    assert by_heading["文风不实把关不严"].problem_types == ["形式主义官僚主义"]
+    # 文风 and 把关不严: the second measure reviews written materials and 公文 writing.
+    assert by_heading["文风不实把关不严"].problem_types == ["形式主义官僚主义", "保密与档案公文"]
     assert by_heading["“三重一大”集体决策程序依然不到位"].problem_types == ["民主集中制与三重一大"]
     assert by_heading["上一轮审计指出固定资产未入账问题未整改"].problem_types == ["财务与资产管理", "上轮问题整改"]
     assert by_heading["下一步工作计划"].role == "下一步计划"
@@ -132,7 +148,10 @@ def test_003_gongzhuling_unnumbered_section_title():
     assert [p.role for p in n.paragraphs[-4:]] == ["下一步计划", "下一步计划", "下一步计划", "联系方式"]
     # A label is not a heading: 整改情况： stays the start of its paragraph.
     assert n.paragraphs[2].text.startswith("整改情况：组织全体干部")
-    assert (n.paragraphs[2].role, n.paragraphs[2].problem_types) == ("整改措施", ["理论学习"])
+    # The problem: 运用党的创新理论指引文艺事业发展的举措不够有力 (theory, and the federation's own work).
+    assert (n.paragraphs[2].role, n.paragraphs[2].problem_types) == ("整改措施", ["理论学习", "履职尽责与事业发展"])
+    # 公主岭市 is a county-level city of 长春: county level.
+    assert n.level == "县"
 
 
 def test_004_zhaoyang_page_line_wrapped_lines_and_glued_heading():
@@ -157,6 +176,9 @@ def test_004_zhaoyang_page_line_wrapped_lines_and_glued_heading():
 def test_004_zhaoyang_eight_rules_types():
     n = parse("004_3285782bd5727c11")
     travel = next(p for p in n.paragraphs if p.headings[-1:] == ["关于“多报差旅费”的问题整改进展情况"])
-    assert (travel.role, travel.category, travel.problem_types) == ("整改措施", "群众身边腐败和不正之风", ["中央八项规定精神"])
+    # Travel money claimed twice and refunded to the unit's account: eight rules, and finance.
+    assert (travel.role, travel.category, travel.problem_types) == (
+        "整改措施", "群众身边腐败和不正之风", ["中央八项规定精神", "财务与资产管理"])
+    assert travel.roles == ["整改措施", "整改成效"]  # 全部退还
     car = next(p for p in n.paragraphs if p.headings[-1:] == ["关于“未执行公车管理制度”的问题整改进展情况"])
     assert car.problem_types == ["中央八项规定精神"]

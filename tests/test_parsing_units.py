@@ -5,9 +5,10 @@ from pathlib import Path
 import pytest
 
 from indexer.parsing import clean_text, parse_text
-from indexer.parsing.dates import find_range, parse_compact, parse_date
+from indexer.notice import Region
+from indexer.parsing.dates import find_dates, find_range, parse_compact, parse_date
 from indexer.parsing.headings import split_heading
-from indexer.parsing.metadata import inspector, level
+from indexer.parsing.metadata import inspector, level, stats
 from indexer.parsing.regions import infer_region
 
 INTRO = "根据县委统一部署，2023年3月1日至4月30日，县委第二巡察组对县文旅局党组进行了巡察。2023年6月1日，反馈了巡察意见。现将巡察整改进展情况予以公布。"
@@ -149,6 +150,27 @@ def test_inspection_ranges(text, expected):
     assert find_range(text)[:2] == expected
 
 
+def test_dates_whose_year_and_month_characters_the_page_lost():
+    text = "根据市委统一部署,2024717日至830日,市委第六巡察组对市卫健委党委进行了巡察。914日,巡察组向市卫健委党委反馈了巡察意见。"
+    notice = parse_text(text)
+    assert (notice.inspection_start, notice.inspection_end, notice.feedback_date) == ("2024-07-17", "2024-08-30", "2024-09-14")
+    assert [(d.month, d.day) for d in find_dates("111日至1125日")] == [(11, 25)]  # 1月11日 or 11月1日: no date
+
+
+@pytest.mark.parametrize("published, expected", [
+    ("\n中共XX县文旅局党组\n2024年5月6日", ("2024-05-06", "published", 2024)),
+    ("", ("2023-06-01", "feedback", 2023)),
+])
+def test_one_listing_date_and_its_year(published, expected):
+    notice = parse_text(INTRO + "\n欢迎广大干部群众监督。联系电话：0870-2832012。" + published)
+    assert (notice.date, notice.date_kind, notice.year) == expected
+
+
+def test_listing_date_falls_back_to_the_inspection():
+    notice = parse_text("根据县委统一部署，2023年3月1日至4月30日，县委第二巡察组对县文旅局党组进行了巡察。现将巡察整改进展情况予以公布。")
+    assert (notice.date, notice.date_kind) == ("2023-04-30", "inspection_end")
+
+
 def test_month_without_day_is_no_date():
     notice = parse_text("根据市委统一部署，2022年8月下旬至10月下旬，市委第四巡察组开展了专项巡察。2023年2月22日，反馈了巡察意见。")
     assert (notice.inspection_start, notice.inspection_end, notice.feedback_date) == (None, None, "2023-02-22")
@@ -181,6 +203,19 @@ def test_inspectors_and_levels(text, expected, lvl):
     assert level(owner, "", "") == lvl
 
 
+@pytest.mark.parametrize("intro, region, lvl", [
+    # A county-level city's 市委 is of county level; a prefecture's, of city level.
+    ("根据市委统一部署，市委第一巡察组对文广旅局党组进行了巡察。", Region("吉林省", "长春市", "榆树市"), "县"),
+    ("根据长春市委统一部署，市委第一巡察组对榆树市文广旅局党组进行了巡察。", Region("吉林省", "长春市", "榆树市"), "市"),
+    ("按照市委统一部署，市委第二巡察组对民和镇党委开展了巡察。", Region("江西省", "南昌市", "进贤县"), "市"),
+    ("根据市委统一部署，市委第六巡察组对市卫健委党委进行了巡察。", Region("江苏省", "宿迁市", None), "市"),
+    ("根据市委统一部署，市委第二巡察组对市文旅局进行了巡察。", Region("湖北省", None, "仙桃市"), "县"),
+])
+def test_level_from_the_division_table(intro, region, lvl):
+    _, owner = inspector(intro, "", "")
+    assert level(owner, intro, "", region) == lvl
+
+
 def test_level_from_who_deployed_when_the_group_has_no_owner():
     name, owner = inspector("根据区委统一部署，第一巡察组进行了巡察。", "", "")
     assert (name, level(owner, "根据区委统一部署，第一巡察组进行了巡察。", "")) == ("第一巡察组", "县")
@@ -194,6 +229,19 @@ def test_counts_and_contact():
     assert (notice.stats.problems, notice.stats.problems_done, notice.stats.measures, notice.stats.measures_done) == (15, 15, 12, 12)
     assert (notice.contact.phone, notice.contact.email, notice.contact.address, notice.contact.postcode) == (
         "0431-76212566", "abc@126.com", "XX市政务大厅十四楼", "136100")
+
+
+@pytest.mark.parametrize("text, expected", [
+    # 已全部完成整改: every problem is done; the rate follows.
+    ("对应34个具体问题清单制定了95条具体整改措施。截至目前，已全部完成整改。", (34, 34, 95, None, 100.0)),
+    # Phased completions are no completions; the finest count of problems is the one completed against.
+    ("指出我局存在3方面13个问题，细化分解为24个分项问题。截至目前，已完成反馈问题整改5个，阶段性完成整改14个，整改中的5个。",
+     (24, 5, None, None, 20.83)),
+    ("巡察反馈25个问题，已完成整改19个、正在整改6个，整改完成率76%。", (25, 19, None, None, 76.0)),
+])
+def test_completion_figures(text, expected):
+    s = stats([text])
+    assert (s.problems, s.problems_done, s.measures, s.measures_done, s.rate) == expected
 
 
 def test_news_article_is_other():
@@ -220,6 +268,16 @@ def test_capture_starting_mid_notice_is_still_a_notice():
 ])
 def test_regions(names, address, expected):
     r = infer_region(names, address)
+    assert (r.province, r.city, r.county) == expected
+
+
+@pytest.mark.parametrize("body, expected", [
+    ("市委第七提级交叉巡察组向通渭县委宣传部反馈巡察情况", ("甘肃省", "定西市", "通渭县")),
+    ("印发了《中共进贤县民和镇党委关于认真做好整改工作的通知》", ("江西省", "南昌市", "进贤县")),
+    ("推动沭阳中医院创成三甲医院，支持宿迁市卫生健康领域改革", ("江苏省", "宿迁市", None)),
+])
+def test_region_from_a_unit_named_in_the_body(body, expected):
+    r = infer_region([], "", "", body)
     assert (r.province, r.city, r.county) == expected
 
 

@@ -175,9 +175,11 @@ def test_020_compact_problem_answer_pairs():
     assert (n.stats.problems, n.stats.measures) == (34, 95)
 
 
-def test_026_zhejiang_template_counts_paragraph_is_overview():
+def test_026_zhejiang_template_figures_paragraph_is_results():
     n = parse("026")
-    assert [p.role for p in n.paragraphs[:3]] == ["概述", "组织推进", "概述"]
+    # 在巡视整改工作中,教育提醒4人;建立完善制度15项。 reports results only.
+    assert [p.roles for p in n.paragraphs[:3]] == [["概述"], ["组织推进"], ["整改成效"]]
+    assert [p.category for p in n.paragraphs[:3]] == [None, "整改组织推进", None]
     assert n.headings[0].text.startswith("关于“学习贯彻习近平总书记关于妇女儿童和妇联工作的重要论述")
 
 
@@ -208,5 +210,7 @@ def test_035_traditional_script_kept_and_pinyin_dropped():
     assert not any("(" in p.text and "ù" in p.text for p in n.paragraphs)
     problem = n.paragraphs[1]
     assert problem.text.startswith("學習貫徹落實習近平文化思想重要指示精神不到位。")
-    assert (problem.role, problem.problem_types) == ("问题", ["理论学习"])
+    # The problem sentence, then what was done about it.
+    assert (problem.role, problem.roles) == ("问题", ["问题", "整改措施"])
+    assert problem.problem_types[0] == "理论学习"
     assert n.issuer == "区文联党组织"  # facets are simplified

@@ -1,9 +1,11 @@
 """Dates as notices write them → ISO `YYYY-MM-DD`.
 
 Notices write 2024年4月19日, 2023-05-04, 2023.5.4, 二〇二三年六月二十一日, and in
-signatures sometimes 2023621 with the separators lost. A date missing its year
-takes the year of the nearest earlier date (or of the same sentence); nothing
-else is ever guessed, so a month without a day (8月下旬) is no date at all.
+signatures sometimes 2023621 with the separators lost. Some pages lose 年 and 月
+but keep 日 (2024717日至830日, 914日): such a date is read when its digits split
+into a month and a day one way only. A date missing its year takes the year of
+the nearest earlier date (or of the same sentence); nothing else is ever
+guessed, so a month without a day (8月下旬) is no date at all.
 """
 
 import re
@@ -20,6 +22,9 @@ DATE = re.compile(
     r"|(?P<cy>[〇○零Ｏ一二三四五六七八九]{4})年(?P<cm>[一二三四五六七八九十]{1,3})月(?:(?P<cd>[一二三四五六七八九十]{1,3})日)?"
     r"|(?<![\d.年])(?P<m2>\d{1,2})\s*月\s*(?P<d2>\d{1,2})\s*[日号]"
     r"|(?<![〇○零Ｏ一二三四五六七八九十年])(?P<cm2>[一二三四五六七八九十]{1,3})月(?P<cd2>[一二三四五六七八九十]{1,3})日"
+    # 年 and 月 lost: 2024717日, 830日
+    r"|(?<![\d.．/-])(?P<ly>(?:19|20)\d\d)(?P<lmd>\d{3,4})日"
+    r"|(?<![\d.．/年月-])(?P<lmd2>\d{3,4})日"
 )
 _YEAR = re.compile(r"((?:19|20)\d\d)\s*年")
 
@@ -61,10 +66,23 @@ def cn_number(text):
     return (_CN_DIGITS.get(tens, 0) if tens else 1) * 10 + (_CN_DIGITS.get(ones, 0) if ones else 0)
 
 
+def _month_day(digits):
+    """(month, day) for digits that lost the 月 between them, when only one split is a date."""
+    readings = {(int(digits[:i]), int(digits[i:])) for i in range(1, len(digits))
+                if digits[i] != "0" and iso(2000, int(digits[:i]), int(digits[i:]))}
+    return readings.pop() if len(readings) == 1 else None
+
+
 def find_dates(text):
     """Every date mention in `text`, in order."""
     found = []
     for m in DATE.finditer(text):
+        if m["ly"] or m["lmd2"]:
+            parts = _month_day(m["lmd"] or m["lmd2"])
+            if parts is None:
+                continue
+            found.append(Found(m.start(), m.end(), int(m["ly"]) if m["ly"] else None, *parts))
+            continue
         if m["y"]:
             parts = int(m["y"]), int(m["m"]), int(m["d"]) if m["d"] else None
         elif m["iy"]:
@@ -114,8 +132,9 @@ def find_range(text):
         if not sep:
             continue
         m = DATE.match(text, sep.end())
-        if m:
-            end = find_dates(m[0])[0]
+        ends = find_dates(m[0]) if m else []
+        if ends:
+            end = ends[0]
             end_pos = m.end()
         else:
             m = _BARE_DAY.match(text, sep.end())

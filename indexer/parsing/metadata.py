@@ -10,6 +10,7 @@ import re
 
 from ..notice import Contact, Stats
 from .dates import find_dates, find_range, resolve
+from .regions import county_level_city
 
 _CN_NUM = "一二三四五六七八九十"
 _OWNER = r"党中央|中央|自治区党委|(?:省|市|州|盟|地|县|区|旗)(?:委|党委)"
@@ -44,6 +45,10 @@ _PROBLEMS = re.compile(r"(\d+)\s*(?:个|项|条)(?:具体|分项|反馈)?问题"
 _PROBLEMS_DONE = re.compile(r"(?:已完成(?:反馈)?(?:问题)?整改|完成整改|已整改到位|已整改|已办结|已销号)\s*(\d+)\s*(?:个|项|条)")
 _MEASURES = re.compile(r"(\d+)\s*(?:项|条|个)(?:具体)?整改(?:措施|举措|任务)|整改(?:措施|举措|任务)\s*(\d+)\s*(?:项|条)")
 _MEASURES_DONE = re.compile(r"(?:已经?完成落实|已落实到位|已落实|已经?完成)\s*(\d+)\s*(?:项|条)")
+#: Figures of work only partly done (阶段性完成14个, 基本完成4个) are no completions.
+_PARTLY = re.compile(r"(?:阶段性|基本|部分|正在|未)(?:完成|整改)?[^，,。；;]{0,4}$")
+_ALL_DONE = re.compile(r"(?:已|均已|现已)?全部(?:完成整改|整改完成|整改到位|完成)|已全面完成整改|均已(?:完成)?整改(?:到位|完成)")
+_RATE = re.compile(r"(?:整改)?(?:完成|办结|销号)率\s*(?:为|达到?|达)?\s*(\d+(?:\.\d+)?)\s*[%％]")
 
 _PHONE = re.compile(r"(?:电话|热线|手机|座机)[^0-9\n]{0,8}((?:0\d{2,3}\s*[-－—]?\s*)?\d{7,8}|1[3-9]\d{9}|12388)")
 _EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
@@ -82,11 +87,19 @@ def _render(m, num):
     return f"{owner}{num}{m['kind']}{m['noun']}组"
 
 
-def level(owner, intro, title):
-    """中央/省/市/县 from the inspector's owner, else from who deployed the round."""
+def level(owner, intro, title, region=None):
+    """中央/省/市/县 from the inspector's owner, else from who deployed the round.
+
+    The 市委 of a county-level city (榆树市, a county of 长春市) is of county
+    level, unless the text names the prefecture's committee (长春市委).
+    """
     for candidate in (owner, _first(_DEPLOYER, intro), _first(_ROUND, title)):
         if candidate:
-            return _LEVELS.get(candidate) or _LEVEL_BY_FIRST.get(candidate[0])
+            found = _LEVELS.get(candidate) or _LEVEL_BY_FIRST.get(candidate[0])
+            if found == "市" and candidate[0] == "市" and region is not None and county_level_city(region) \
+                    and not (region.city and f"{region.city[:-1]}市委" in f"{intro}\n{title}"):
+                return "县"
+            return found
     return None
 
 
@@ -164,21 +177,36 @@ def _tidy(name):
 
 
 def stats(texts):
-    """Counts stated in the overview: problems fed back and rectified, measures planned and done."""
+    """Completion figures stated in the overview: problems fed back and rectified, measures planned and done.
+
+    Problems count at the finest level given (3方面13个问题…细化为24个分项问题 → 24).
+    已全部完成整改 means every problem is done; a figure of phased or partial
+    completion is not a completion. The rate is the one stated, else problems
+    done over problems.
+    """
     result = Stats()
-    problems, problems_done, measures, measures_done = [], [], [], []
+    problems, problems_done, measures, measures_done, rates = [], [], [], [], []
+    all_done = False
     for text in texts:
         for clause in re.split(r"[。；;]", text):
             problems += [int(n) for n in _PROBLEMS.findall(clause)]
-            problems_done += [int(n) for n in _PROBLEMS_DONE.findall(clause)]
+            problems_done += [int(m[1]) for m in _PROBLEMS_DONE.finditer(clause) if not _PARTLY.search(clause[:m.start()])]
             found = [int(a or b) for a, b in _MEASURES.findall(clause)]
             measures += found
             if found or re.search(r"措施|举措|任务", clause):
                 measures_done += [int(n) for n in _MEASURES_DONE.findall(clause)]
+            rates += [float(n) for n in _RATE.findall(clause)]
+            all_done = all_done or bool(_ALL_DONE.search(clause))
     result.problems = max(problems, default=None)
     result.problems_done = max(problems_done, default=None)
+    if all_done and result.problems and result.problems_done is None:
+        result.problems_done = result.problems
     result.measures = max(measures, default=None)
     result.measures_done = max(measures_done, default=None)
+    if rates:
+        result.rate = rates[0]
+    elif result.problems and result.problems_done is not None:
+        result.rate = round(100 * result.problems_done / result.problems, 2)
     return result
 
 

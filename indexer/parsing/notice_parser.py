@@ -8,9 +8,10 @@ import re
 from pathlib import Path
 
 from ..errors import ConfigError
-from ..notice import Heading, Notice, Paragraph
+from ..notice import Heading, Notice, Paragraph, listing_date
 from . import metadata, taxonomy
 from .classify import Block, classify
+from .sections import ORGANISING
 from .cleaning import clean
 from .headings import Levels, split_heading, unnumbered_heading
 from .reading import read_notice
@@ -62,7 +63,7 @@ def build(text, source, notice_id, overrides=None):
     _read_metadata(notice, cleaned, blocks, title_simp, intro, opening)
 
     classify(blocks, taxonomy.get(overrides))
-    overview = opening + [b.simp for b in blocks if b.paragraph and b.paragraph.role == "组织推进"]
+    overview = opening + [b.simp for b in blocks[first_heading:] if b.paragraph and b.paragraph.category == ORGANISING]
     notice.stats = metadata.stats(overview)
     return notice
 
@@ -120,10 +121,10 @@ def _read_metadata(notice, cleaned, blocks, title, intro, opening):
     """Fill the notice's metadata from its (simplified) title, intro, opening paragraphs and closing."""
     lead = intro or (opening[0] if opening else "")
     notice.inspector, owner = metadata.inspector(lead, title, "\n".join(b.simp for b in blocks[:12]))
-    notice.level = metadata.level(owner, lead, title)
     following = "\n".join(opening[opening.index(lead) + 1:][:2]) if lead in opening else ""
     notice.inspection_start, notice.inspection_end, notice.feedback_date = metadata.inspection_dates(lead, following)
     notice.published = cleaned.page_date or cleaned.title_date or cleaned.signature_date
+    notice.date, notice.date_kind = listing_date(notice)
     notice.issuer = metadata.issuer(title, cleaned.signature_org, cleaned.publisher, lead)
     closing = [(b.paragraph.text, b.simp) for b in blocks if b.closing]
     notice.contact = metadata.contact(closing)
@@ -131,6 +132,7 @@ def _read_metadata(notice, cleaned, blocks, title, intro, opening):
     body = "\n".join(b.simp for b in blocks)
     notice.region = infer_region(names, notice.contact.address and _simp_of(closing, notice.contact.address),
                                  "\n".join([lead, cleaned.page_source or ""]), body)
+    notice.level = metadata.level(owner, lead, title, notice.region)
     notice.kind = metadata.kind(title, "\n".join(opening), "\n".join(b.simp for b in blocks if b.heading))
 
 

@@ -25,7 +25,11 @@ _ETHNIC_SUFFIX = ("自治区", "自治州", "自治县", "自治旗")
 _MIN_ALONE = 3
 _MUNICIPALITIES = ("11", "12", "31", "50")
 _CITY_END = re.compile(r"[市州盟区]")
-_COUNTY_UNIT = re.compile(r"[区县旗市](?=妇联|文联|总工会|工会|团委|党组|党委|人民政府|政府|纪委|[\u4e00-\u9fff]{1,8}局)")
+#: A county named as a unit's place: 新吴区妇联, 通渭县委宣传部, 进贤县民和镇党委.
+_COUNTY_UNIT = re.compile(
+    r"[区县旗市](?=妇联|文联|总工会|工会|团委|党组|党委|人民政府|政府|纪委|委(?!员)|[\u4e00-\u9fff]{1,8}局"
+    r"|[\u4e00-\u9fff]{1,6}(?:镇|乡|街道)(?:党委|党工委|人民政府|政府|委员会))"
+)
 
 
 class Divisions:
@@ -126,6 +130,11 @@ class Divisions:
             city = self.names.get(code[:4] + "0" * 8) if level >= 2 else None
         county = self.names.get(code) if level == 3 else None
         return Region(province=province, city=city, county=county)
+
+
+def county_level_city(region):
+    """Is the region's county a county-level city (榆树市 of 长春市), whose 市委 is of county level?"""
+    return bool(region.county and region.county.endswith("市") and region.city != region.county)
 
 
 def _level(code):
