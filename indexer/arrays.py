@@ -15,8 +15,9 @@ memory (`np.load(mmap_mode="r")`) in milliseconds:
   every paragraph under it);
 * the `text` field's postings read back from Whoosh (word → documents and
   weights), and each document's length, for BM25 without Whoosh's matchers;
-* per document: notice, paragraph number, heading path, category, role and
-  problem types, as small integer codes into the segment's `meta.json`;
+* per document: notice, paragraph number, heading path, category, roles (the
+  primary one first) and problem types, as small integer codes into the
+  segment's `meta.json` (a set of roles or types is coded as one combination);
 * each paragraph's text and headings as written (`display.bin`), so a result
   page reads twenty short records instead of parsing whole notices.
 
@@ -55,12 +56,16 @@ BLOCK_BITS = 5
 
 
 def record(notice, paragraph):
-    """What the arrays keep of one paragraph: (notice id, n, text, headings, category, role, problem types)."""
+    """What the arrays keep of one paragraph: (notice id, n, text, headings, category, roles, problem types).
+
+    The roles are a tuple, the primary role first.
+    """
     get = (lambda obj, key: obj.get(key)) if isinstance(paragraph, dict) else getattr
     notice_id = notice["id"] if isinstance(notice, dict) else notice.id
+    role = get(paragraph, "role") or ""
+    roles = tuple(get(paragraph, "roles") or ((role,) if role else ()))
     return (notice_id, get(paragraph, "n"), get(paragraph, "text"), tuple(get(paragraph, "headings") or ()),
-            get(paragraph, "category") or "", get(paragraph, "role") or "",
-            tuple(get(paragraph, "problem_types") or ()))
+            get(paragraph, "category") or "", roles, tuple(get(paragraph, "problem_types") or ()))
 
 
 def records(notice):
@@ -90,7 +95,7 @@ def write(folder, reader, records):
     except KeyError as exc:
         raise ArraysError(f"segment document {exc} has no record") from None
     size = len(docs)
-    notices, categories, roles, types, headings = {}, {"": -1}, {"": -1}, {}, {}
+    notices, categories, roles, types, headings = {}, {"": -1}, {}, {}, {}
 
     def code(table, value):
         return table.setdefault(value, len(table) - (1 if "" in table else 0))
@@ -104,7 +109,7 @@ def write(folder, reader, records):
         "doc_n": np.array([d[1] for d in docs], dtype=np.int32),
         "doc_heading": np.array([headings.setdefault(path, len(headings)) for path in paths], dtype=np.int32),
         "doc_category": np.array([code(categories, d[4]) for d in docs], dtype=np.int32),
-        "doc_role": np.array([code(roles, d[5]) for d in docs], dtype=np.int32),
+        "doc_role": np.array([roles.setdefault(d[5], len(roles)) for d in docs], dtype=np.int32),
         "doc_types": np.array([types.setdefault(d[6], len(types)) for d in docs], dtype=np.int32),
     }
     arrays["display_starts"] = np.concatenate(([0], np.cumsum([len(b) for b in display]))).astype(np.int64)
@@ -116,7 +121,7 @@ def write(folder, reader, records):
     for name, array in arrays.items():
         np.save(folder / f"{name}.npy", array, allow_pickle=False)
     meta = {"docs": size, "notices": list(notices), "headings": list(headings),
-            "categories": [c for c in categories if c], "roles": [r for r in roles if r],
+            "categories": [c for c in categories if c], "roles": [list(r) for r in roles],
             "types": [list(t) for t in types], "terms": terms}
     (folder / META).write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
     (folder / DONE).write_text("")

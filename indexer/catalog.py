@@ -12,6 +12,7 @@ import os
 from pathlib import Path
 
 from . import store
+from .notice import listing_date
 from .store import NOTICES
 
 CATALOG = "catalog.json"
@@ -19,12 +20,12 @@ CATALOG = "catalog.json"
 
 def entry(notice):
     """The catalog entry of a Notice (without its place in notices.jsonl)."""
+    date, date_kind = (notice.date, notice.date_kind) if notice.date else listing_date(notice)
     return {"id": notice.id, "source": notice.source, "kind": notice.kind, "title": notice.title,
             "issuer": notice.issuer, "inspector": notice.inspector, "published": notice.published, "level": notice.level,
             "province": notice.region.province, "city": notice.region.city, "county": notice.region.county,
             "year": notice.year,
-            "date": (notice.published or notice.feedback_date or notice.inspection_end
-                     or notice.inspection_start or ""),
+            "date": date or "", "date_kind": date_kind or "",
             "stats": {key: value for key, value in vars(notice.stats).items()}}
 
 

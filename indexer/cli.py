@@ -129,8 +129,8 @@ def _queries(args):
 
 def _hit_json(hit):
     return {"notice_id": hit.notice_id, "n": hit.n, "title": hit.title, "text": hit.text,
-            "headings": hit.headings, "category": hit.category, "role": hit.role,
-            "problem_types": hit.problem_types, "match": hit.match}
+            "headings": hit.headings, "category": hit.category, "role": hit.role, "roles": hit.roles,
+            "problem_types": hit.problem_types, "date": hit.date, "match": hit.match}
 
 
 def _print_hits(query, result, hits):

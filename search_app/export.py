@@ -20,8 +20,9 @@ from urllib.parse import quote
 
 from indexer.schema import HEADING_SEPARATOR
 
-COLUMNS = ("notice_id", "n", "title", "issuer", "published", "province", "city", "level", "year",
-           "category", "role", "problem_types", "headings", "text")
+COLUMNS = ("notice_id", "n", "title", "issuer", "published", "date", "date_kind", "province", "city", "county",
+           "level", "year", "category", "role", "roles", "problem_types", "headings", "text",
+           "problems", "problems_done", "measures", "measures_done", "rate")
 BOM = "\ufeff"  # Excel reads a CSV file as UTF-8 only when it starts with one
 #: Spooled in memory up to this size, then on disk.
 IN_MEMORY = 8 << 20
@@ -29,9 +30,11 @@ _FORMULA = re.compile(r"^[=+\-@\t\r]")
 
 
 def row(hit):
-    return (hit.notice_id, hit.n, hit.title, hit.issuer, hit.published, hit.province, hit.city,
-            hit.level, hit.year, hit.category, hit.role, "；".join(hit.problem_types),
-            HEADING_SEPARATOR.join(hit.headings), hit.text)
+    figures = hit.completion
+    return (hit.notice_id, hit.n, hit.title, hit.issuer, hit.published, hit.date, hit.date_kind, hit.province,
+            hit.city, hit.county, hit.level, hit.year, hit.category, hit.role, "；".join(hit.roles),
+            "；".join(hit.problem_types), HEADING_SEPARATOR.join(hit.headings), hit.text,
+            *(figures.get(k) for k in ("problems", "problems_done", "measures", "measures_done", "rate")))
 
 
 def neutralised(cell):

@@ -99,4 +99,18 @@ def chips(facets, search):
     """The selected values as removable chips, and the URL that clears them all."""
     selected = [{"facet": facet["label"], "label": value["label"], "remove_url": value["toggle_url"]}
                 for facet in facets.values() for value in facet["values"] if value["selected"]]
-    return selected, search_url(search, filters={})
+    if search.date_from or search.date_to:
+        selected.append({"facet": "日期", "label": date_range_label(search.date_from, search.date_to),
+                         "remove_url": search_url(search, date_from="", date_to="")})
+    return selected, search_url(search, filters={}, date_from="", date_to="")
+
+
+def date_range_label(date_from, date_to):
+    """A month range as it reads: 2022年3月—2023年6月, 2022年3月起, 至2023年6月."""
+    def month(value):
+        year, number = value.split("-")
+        return f"{year}年{int(number)}月"
+
+    if date_from and date_to:
+        return month(date_from) if date_from == date_to else f"{month(date_from)}—{month(date_to)}"
+    return f"{month(date_from)}起" if date_from else f"至{month(date_to)}"

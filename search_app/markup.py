@@ -11,6 +11,8 @@ from markupsafe import Markup
 
 #: How facet values read where they are codes: {facet name: {value: label}}.
 VALUE_LABELS = {"level": {"中央": "中央", "省": "省级", "市": "市级", "县": "县级"}}
+#: Which date a notice is listed under (`indexer.notice.DATE_KINDS`), as a hit says it.
+DATE_KIND_LABELS = {"published": "发布", "feedback": "反馈", "inspection_end": "巡察结束", "inspection_start": "巡察开始"}
 
 
 def marked(text, spans, cut=(False, False)):
@@ -30,6 +32,12 @@ def value_label(facet, value, label=None):
     return VALUE_LABELS.get(facet, {}).get(value, label if label is not None else value)
 
 
+def place(*parts):
+    """A place as it reads, each level once: 吉林省长春市二道区 (a municipality is not repeated as its city)."""
+    return "".join(dict.fromkeys(p for p in parts if p))
+
+
 def register(app):
-    """Make the labels available to templates as a filter: {{ notice.level|level_label }}."""
+    """Make the labels available to templates as filters: {{ notice.level|level_label }}, {{ kind|date_kind_label }}."""
     app.add_template_filter(lambda value: value_label("level", value), "level_label")
+    app.add_template_filter(lambda kind: DATE_KIND_LABELS.get(kind, ""), "date_kind_label")

@@ -13,6 +13,7 @@ from flask import current_app, request, url_for
 
 from indexer.errors import QueryError
 from search_core.facets import BY_NAME as FACETS
+from search_core.months import parse_month
 from search_core.results import SearchRequest
 
 TRUE = ("1", "true", "on", "yes")
@@ -64,6 +65,8 @@ def search_request(args):
         per_page=min(_int(args, "per_page", config["PER_PAGE"]), config["MAX_PER_PAGE"]),
         group=args.get("group", "").strip().lower() in TRUE,
         synonyms=args.get("synonyms", "").strip().lower() not in FALSE,
+        date_from=parse_month(args.get("date_from"), "date_from"),
+        date_to=parse_month(args.get("date_to"), "date_to", end=True),
     )
 
 
@@ -75,6 +78,10 @@ def state_args(search):
     for name in FACETS:
         if search.filters.get(name):
             args[name] = list(search.filters[name])
+    if search.date_from:
+        args["date_from"] = search.date_from
+    if search.date_to:
+        args["date_to"] = search.date_to
     if search.sort != "relevance":
         args["sort"] = search.sort
     if search.group:

@@ -5,7 +5,7 @@ import re
 from flask import current_app, url_for
 
 from .facets import facet_dicts
-from .markup import marked
+from .markup import marked, place
 from .requests import search_url, state_args
 
 #: Stands for the notice id in a hit's link while the rest of it is encoded once.
@@ -37,6 +37,10 @@ def result_dict(result):
         "total_notices": result.total_notices,
         "page": search.page, "per_page": search.per_page, "pages": result.pages,
         "sort": search.sort, "group": search.group, "took_ms": result.took_ms,
+        "dates": {"from": search.date_from, "to": search.date_to,
+                  "first": result.date_span[0], "last": result.date_span[1],
+                  "clear_url": search_url(search, date_from="", date_to="")
+                  if search.date_from or search.date_to else None},
         "hits": hits, "facets": facet_dicts(result), **understanding(result),
     }
 
@@ -56,9 +60,16 @@ def understanding(result):
         "with_synonyms_url": search_url(search, synonyms=True) if not search.synonyms else None,
         "role_preference": roles,
         "suggestions": [{"kind": s.kind, "q": s.q, "word": s.word, "count": s.count,
-                         "url": search_url(search, q=s.q, filters={} if s.kind == "unfiltered" else search.filters)}
+                         "url": search_url(search, q=s.q, **_unfiltered(s, search))}
                         for s in result.suggestions],
     }
+
+
+def _unfiltered(suggestion, search):
+    """The changes that take a suggestion's search out of every filter, when it suggests that."""
+    if suggestion.kind != "unfiltered":
+        return {"filters": search.filters}
+    return {"filters": {}, "date_from": "", "date_to": ""}
 
 
 def hit_dict(hit):
@@ -66,9 +77,10 @@ def hit_dict(hit):
     return {
         "notice_id": hit.notice_id, "n": hit.n, "title": hit.title, "issuer": hit.issuer,
         "published": hit.published, "text": hit.text, "highlight": marked(hit.text, hit.spans, hit.truncated),
-        "headings": list(hit.headings), "category": hit.category, "role": hit.role,
+        "headings": list(hit.headings), "category": hit.category, "role": hit.role, "roles": list(hit.roles),
         "problem_types": list(hit.problem_types), "province": hit.province, "city": hit.city,
-        "county": hit.county, "level": hit.level, "year": hit.year, "score": hit.score,
+        "county": hit.county, "place": place(hit.province, hit.city, hit.county), "level": hit.level, "year": hit.year, "date": hit.date, "date_kind": hit.date_kind,
+        "completion": dict(hit.completion), "score": hit.score,
         "more_in_notice": hit.more_in_notice,
         "headings_highlight": [marked(h, s) for h, s in zip(hit.headings, hit.heading_spans)],
         "match": hit.match, "truncated": any(hit.truncated),

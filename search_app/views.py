@@ -1,6 +1,7 @@
 """The HTML pages: the search page, a notice's own page and its original text."""
 
 import os
+from dataclasses import replace
 from pathlib import Path
 
 from flask import Blueprint, Response, abort, current_app, render_template, request, url_for
@@ -40,7 +41,15 @@ def search():
         group_url=search_url(search, group=not search.group),
         csv_url=search_url(search, "api.search_csv"),
         compare_url=search_url(search, "compare.page"), stats_url=search_url(search, "stats.page"),
+        date_form=date_form(search),
     )
+
+
+def date_form(search):
+    """Where the date range form goes, and the rest of the search's state it carries as hidden fields."""
+    args = state_args(replace(search, date_from="", date_to="", page=1))
+    hidden = [(name, v) for name, value in args.items() for v in (value if isinstance(value, list) else [value])]
+    return {"action": url_for(request.endpoint), "hidden": hidden}
 
 
 def _notice_or_404(notice_id):

@@ -21,10 +21,11 @@ from search_app import create_app
 from search_app.export import COLUMNS
 
 HIT_KEYS = {"notice_id", "n", "title", "issuer", "published", "text", "highlight", "headings",
-            "category", "role", "problem_types", "url"}
+            "category", "role", "roles", "problem_types", "province", "city", "county", "place", "date",
+            "date_kind", "completion", "url"}
 #: Facet name -> how to read its value(s) off a hit.
-HIT_FIELD = {"category": "category", "problem_type": "problem_types", "role": "role", "notice": "notice_id",
-             "province": "province", "city": "city", "year": "year", "level": "level"}
+HIT_FIELD = {"category": "category", "problem_type": "problem_types", "role": "roles", "notice": "notice_id",
+             "province": "province", "city": "city", "county": "county", "year": "year", "level": "level"}
 
 
 def get_json(client, url, status=200):
@@ -284,7 +285,8 @@ def test_csv_has_every_matching_paragraph_in_result_order(client):
     assert header == list(COLUMNS)
     hits = all_hits(client, [("sort", "oldest")])
     assert len(rows) == get_json(client, "/api/search")["total"] == len(hits)
-    assert [(r[0], int(r[1]), r[-1]) for r in rows] == [(h["notice_id"], h["n"], h["text"]) for h in hits]
+    text = COLUMNS.index("text")
+    assert [(r[0], int(r[1]), r[text]) for r in rows] == [(h["notice_id"], h["n"], h["text"]) for h in hits]
 
 
 def test_csv_joins_lists_and_names_the_file_after_the_query(rich_client, rich):
@@ -379,6 +381,7 @@ def test_a_rebuild_is_picked_up_without_a_restart(tmp_path):
     "/api/search?q=%22巡察+整改%22+-差旅费&sort=oldest&per_page=7&page=2",
     "/api/search?category=基层党组织建设&role=问题&role=整改措施&year=2023&group=1",
     "/?q=干部+-a%26b%3Dc&problem_type=意识形态&level=县",
+    "/api/search?q=整改&date_from=2023-01&date_to=2024-12&role=整改措施&county=榆树市&county=昭阳区&sort=oldest",
 ])
 def test_facet_toggle_urls_are_those_url_for_builds(app, url):
     """Toggle and hit URLs are encoded in bulk; each must equal what `url_for` would have built."""
@@ -422,8 +425,11 @@ def test_role_words_are_a_preference_with_a_strict_filter_one_click_away(client)
     body = get_json(client, "/api/search?q=三重一大 如何整改")
     assert body["role_preference"]["roles"] == ["整改措施"] and body["role_preference"]["words"] == ["如何整改"]
     assert body["hits"][0]["role"] == "整改措施"
+    # 问题 is one role among the measures' here: the filter keeps only paragraphs that state a problem.
+    body = get_json(client, "/api/search?q=三重一大 存在问题")
+    assert body["role_preference"]["roles"] == ["问题"] and "问题" in body["hits"][0]["roles"]
     strict = get_json(client, body["role_preference"]["strict_url"].replace("/?", "/api/search?"))
-    assert strict["query"] == "三重一大" and {h["role"] for h in strict["hits"]} == {"整改措施"}
+    assert strict["query"] == "三重一大" and all("问题" in h["roles"] for h in strict["hits"])
     assert 0 < strict["total"] < body["total"]
 
 

@@ -159,7 +159,8 @@ def test_csv_download_has_every_hit(page, live_server, tmp_path):
     rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
     assert rows[0][:2] == ["notice_id", "n"]
     assert len(rows) - 1 == total_shown(page)
-    assert all("整改" in row[-1] or "整改" in row[-2] for row in rows[1:])
+    text, headings = rows[0].index("text"), rows[0].index("headings")
+    assert all("整改" in row[text] or "整改" in row[headings] for row in rows[1:])
 
 
 def test_markup_in_a_notice_or_a_query_renders_as_text(page, rich_server, rich, tmp_path):
@@ -197,3 +198,28 @@ def test_phone_layout_folds_the_filters(browser, rich_server, tmp_path):
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     page.screenshot(path=str(tmp_path / "phone.png"), full_page=True)
     context.close()
+
+
+def test_a_month_range_and_a_county_narrow_the_page(page, live_server, tmp_path):
+    page.goto(live_server + "/?q=整改")
+    everything = total_shown(page)
+    counties = shown_counts(page, "county")
+    assert {"二道区", "榆树市"} <= set(counties)
+    facet_link(page, "county", "榆树市").click()
+    expect(page).to_have_url(re.compile("county="))
+    assert total_shown(page) == counties["榆树市"]
+    facet_link(page, "county", "榆树市").click()  # off again
+    dates = page.locator("section.date-range")
+    dates.get_by_label("从").fill("2024-01")
+    dates.get_by_role("button", name="应用").click()
+    expect(page).to_have_url(re.compile(r"date_from=2024-01"))
+    expect(page.locator(".chips")).to_contain_text("2024年1月起")
+    expect(page.get_by_label("检索词")).to_have_value("整改")  # the search came along
+    narrowed = total_shown(page)
+    assert 0 < narrowed < everything
+    years = shown_counts(page, "year")
+    assert set(years) <= {str(y) for y in range(2024, 2100)}
+    page.screenshot(path=str(tmp_path / "dates.png"), full_page=True)
+    page.locator(".chips a.chip", has_text="2024年1月起").click()
+    expect(page).not_to_have_url(re.compile("date_from"))
+    assert total_shown(page) == everything

@@ -4,9 +4,9 @@ Every kind turns its values into small integer codes when a snapshot loads, so
 a selection is an `np.isin` and a count is a `np.bincount` over the matching
 documents, with no Python loop over paragraphs:
 
-* `ParagraphCodes`: a code per document (category, role), from the segments' arrays;
+* `ParagraphCodes`: a code per document (category), from the segments' arrays;
 * `ParagraphSets`: a code per document for its combination of values (problem
-  types); a combination is counted once, then spread over its values;
+  types, roles); a combination is counted once, then spread over its values;
 * `NoticeCodes`: a code per notice, from the catalog; documents are counted per
   notice first, and that count is shared by every notice facet of a request.
 """
@@ -14,6 +14,7 @@ documents, with no Python loop over paragraphs:
 import numpy as np
 
 from ..facets import FACETS
+from ..months import month_number
 
 #: Where a paragraph facet's values live in each segment: (meta.json key, per-document array).
 SEGMENT_FIELDS = {"category": ("categories", "doc_category"), "role": ("roles", "doc_role"),
@@ -132,12 +133,31 @@ class NoticeCodes(_Codes):
         return np.bincount(self.of_notice[held], minlength=len(self.values)).astype(np.int64)
 
 
+class MonthRange:
+    """The date range filter, applied like a facet selection but never counted: each notice's listing month."""
+
+    def __init__(self, snap):
+        self.of_notice = np.array([month_number(entry.get("date")) for entry in snap.catalog] + [-1], dtype=np.int64)
+        self.snap = snap
+        dated = self.of_notice[self.of_notice >= 0]
+        self.span = (int(dated.min()), int(dated.max())) if len(dated) else None
+
+    def selected(self, docs, bounds):
+        """Which of `docs` belong to a notice listed within `bounds`, (first, last) month numbers, None open."""
+        first, last = bounds
+        months = self.of_notice[self.snap.notice_of[docs]]
+        keep = months >= (0 if first is None else first)
+        return keep if last is None else keep & (months <= last)
+
+
+#: The name the date range takes among a request's selections.
+DATE_RANGE = "date"
 KINDS = {"paragraph": ParagraphCodes, "paragraph_set": ParagraphSets, "notice": NoticeCodes}
 
 
 def load(snap):
-    """{facet name: its codes} for a snapshot whose segments, catalog and `notice_of` are loaded."""
-    return {facet.name: KINDS[facet.kind](facet, snap) for facet in FACETS}
+    """{facet name: its codes} for a snapshot whose segments, catalog and `notice_of` are loaded, and the date range."""
+    return {**{facet.name: KINDS[facet.kind](facet, snap) for facet in FACETS}, DATE_RANGE: MonthRange(snap)}
 
 
 class FacetCounter:

@@ -32,11 +32,12 @@ from ..backend import Backend
 from ..facets import BY_NAME, FACET_LIMIT, FACETS
 from ..highlight import heading_spans, spans
 from ..interpret import Concept, interpret
+from ..months import month_range
 from ..query import WORD_FIELDS, Query, Term, parse
 from ..results import (CompareResult, CompareRow, FacetResult, FacetValue, Hit, SearchRequest, SearchResult,
                        StatsResult, Suggestion)
 from . import pagecache, statistics
-from .counting import FacetCounter
+from .counting import DATE_RANGE, FacetCounter
 from .ranking import Ranker, by_rank, top
 from .retrieval import MIN_RESULTS, Masks, retrieve
 from .snapshot import Snapshot
@@ -217,6 +218,7 @@ class EmbeddedBackend(Backend):
             took_ms=round((time.perf_counter() - started) * 1000, 1),
             exact=exact, partial=int(len(match.docs)) - exact, expansions=plan.expansions(),
             roles=list(plan.roles), role_words=list(plan.role_words), suggestions=suggestions,
+            date_span=_date_span(snap),
         )
 
     def stats(self, request):
@@ -282,6 +284,8 @@ class EmbeddedBackend(Backend):
         _stand_in(plan, masks, snap.lexicon.get())
         retrieved = retrieve(snap, plan, masks)
         selections = {name: values for name, values in request.filters.items() if values}
+        if request.date_from or request.date_to:
+            selections[DATE_RANGE] = month_range(request.date_from, request.date_to)
         keep = np.ones(len(retrieved.docs), dtype=bool)
         for name, values in selections.items():
             keep[keep] = snap.facets[name].selected(retrieved.docs[keep], values)
@@ -291,7 +295,7 @@ class EmbeddedBackend(Backend):
         if by_relevance:
             scores = ranker.scores(_weighted_words(plan), docs, memo).astype(np.float64)
             scores *= np.where(exact, 1.0, coverage / max(1, retrieved.clauses))
-            if plan.roles:
+            if plan.roles:  # any of a paragraph's roles: one stating a problem and its measures is both
                 scores[snap.facets["role"].selected(docs, plan.roles)] *= ROLE_BOOST
             scores[exact] += EXACT_FIRST
         else:
@@ -311,6 +315,7 @@ class EmbeddedBackend(Backend):
         unknown = set(request.filters) - set(BY_NAME)
         if unknown:
             raise QueryError(f"未知的筛选项：{'、'.join(sorted(unknown))}。")
+        month_range(request.date_from, request.date_to)
 
     def _label(self, snap, facet, value):
         """How a facet value reads: a notice by its title, every other value as it is."""
@@ -339,24 +344,37 @@ class EmbeddedBackend(Backend):
         entries += [FacetValue(v, self._label(snap, facet, v), int(counts[codes.index[v]]) if v in codes.index else 0,
                                True, int(notice_counts[codes.index[v]]) if v in codes.index else 0)
                     for v in selected if v not in shown]
-        entries.sort(key=lambda e: (not e.selected, -e.count, facet.sort_key(e.value)))
+        if facet.by_count:
+            entries.sort(key=lambda e: (not e.selected, -e.count, facet.sort_key(e.value)))
+        else:  # years newest first, levels from the top: a selected value stays in its place
+            entries.sort(key=lambda e: facet.sort_key(e.value))
         chosen = [e for e in entries if e.selected]
         chosen += [e for e in entries if not e.selected][:FACET_LIMIT]
+        if not facet.by_count:
+            chosen.sort(key=lambda e: facet.sort_key(e.value))
         return FacetResult(facet.name, facet.label, chosen, available)
 
     def _hit(self, snap, docnum, score, exact, terms, more):
-        entry, text, headings, category, role, problem_types = snap.paragraph(docnum)
+        entry, text, headings, category, roles, problem_types = snap.paragraph(docnum)
         return Hit(
             notice_id=entry["id"], n=int(snap.n_of[docnum]), title=snap.titles[int(snap.notice_of[docnum])],
             issuer=entry["issuer"] or "", published=entry["published"] or "",
-            text=text, headings=list(headings), category=category, role=role, problem_types=problem_types,
+            text=text, headings=list(headings), category=category, role=roles[0] if roles else "",
+            problem_types=problem_types,
             province=entry["province"] or "", city=entry["city"] or "",
             county=entry["county"] or "", level=entry["level"] or "",
             year=str(entry["year"] or ""), score=round(float(score % EXACT_FIRST if exact else score), 4),
             more_in_notice=more, match="exact" if exact else "partial",
             spans=spans(text, terms) if terms else [],
             heading_spans=[heading_spans(h, tuple(terms)) for h in headings] if terms else [[] for _ in headings],
+            roles=roles, date=entry.get("date") or "", date_kind=entry.get("date_kind") or "",
+            completion=completion_figures(entry),
         )
+
+
+def completion_figures(entry):
+    """The completion figures a notice states, from its catalog entry: {figure: number}, stated ones only."""
+    return {k: v for k, v in (entry.get("stats") or {}).items() if v is not None}
 
 
 def _weighted_words(plan):
@@ -411,8 +429,10 @@ def _stand_in(plan, masks, lexicon):
 
 
 def _completion(entry):
-    """Problems done / problems fed back, as a share, when the notice states both."""
+    """The notice's completion rate as a share: as stated, else problems done / fed back; None if neither."""
     stats = entry.get("stats") or {}
+    if stats.get("rate") is not None:
+        return round(stats["rate"] / 100, 4)
     problems, done = stats.get("problems"), stats.get("problems_done")
     return round(done / problems, 4) if problems and done is not None else None
 
@@ -459,6 +479,12 @@ def _related(snap, ranker, match, retrieved, room):
             scores = ranker.scores({w: 1.0 for t in types for w in signals[t]}, candidates, memo)
             found += candidates[top(snap, candidates, scores, room - len(found))].tolist()
     return found
+
+
+def _date_span(snap):
+    """("YYYY-MM", "YYYY-MM"): the first and last month any notice of the index is listed in; ("", "") if none."""
+    span = snap.facets[DATE_RANGE].span
+    return tuple(f"{m // 12}-{m % 12 + 1:02d}" for m in span) if span else ("", "")
 
 
 def _selected(snap, selections, docs):

@@ -118,7 +118,7 @@ class Snapshot:
         return None if index is None else self.notice_at(index)
 
     def paragraph(self, docnum):
-        """(catalog entry, text, headings, category, role, problem types) of a document."""
+        """(catalog entry, text, headings, category, roles (primary first), problem types) of a document."""
         seg, local = self.locate(docnum)
         text, headings = seg.display(local)
         return (self.catalog[int(self.notice_of[docnum])], text, headings, self.facets["category"].value(docnum),
