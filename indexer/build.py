@@ -57,7 +57,8 @@ def index_version():
     """
     package = Path(__file__).resolve().parent
     paths = [package / "notice.py", package / "analysis.py", package / "schema.py", package / "arrays.py",
-             *sorted((package / "parsing").rglob("*.py")), *config.edited_files()]
+             *sorted((package / "parsing").rglob("*.py")), *sorted((package / "readers").rglob("*.py")),
+             *config.edited_files()]
     digest = hashlib.sha256(f"format {store.FORMAT}\n".encode())
     for path in dict.fromkeys(paths):
         try:

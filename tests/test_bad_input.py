@@ -25,7 +25,7 @@ import pytest
 
 from indexer.errors import NoticeError
 from indexer.parsing import parse_file
-from indexer.parsing.reading import max_bytes
+from indexer.readers import max_bytes
 from search_core.embedded.engine import EmbeddedBackend
 from search_core.results import SearchRequest
 
@@ -131,7 +131,7 @@ def bad_data(tmp_path_factory):
     (data / "sub" / "back").symlink_to("..")  # a loop: sub/back/sub/back/…
     skipped = {
         "empty.txt": "is empty",
-        "image.txt": "is a PNG image, not a text file",
+        "image.txt": "is an image in which OCR found no Chinese text to index",
         "huge.txt": TOO_BIG,
         "副本 copy.txt": f"same content as {COMPLETE[0].name}, which is indexed instead",
         "mem.txt": "is a link to /proc/self/mem, outside the data folder; copy the file into the folder to index it",
@@ -266,7 +266,7 @@ def test_a_named_pipe_is_reported_not_waited_on(tmp_path):
 @pytest.mark.parametrize("name, raw, reason", [
     ("empty.txt", b"", "is empty"),
     ("blank.txt", b" \r\n\t\n", "is empty"),
-    ("image.txt", png(), "is a PNG image, not a text file"),
+    ("image.txt", png(), "is an image in which OCR found no Chinese text to index"),
     ("binary.txt", bytes(range(256)) * 64, "contains binary data, not text"),
 ])
 def test_parse_file_refuses_what_is_not_a_notice(tmp_path, name, raw, reason):
