@@ -68,6 +68,8 @@ def _check_archive(data, path, limit):
 
 
 def _why(exc):
+    if isinstance(exc, etree.XMLSyntaxError):
+        return "a part of it is not well-formed XML"
     return str(exc).strip("'\" ") or type(exc).__name__
 
 

@@ -7,6 +7,7 @@ page. What a reader sees on paper decides here too:
 * A line in the top or bottom band of the page is a running header or footer
   when it is a page number, or when the same words (numbers aside) stand in
   that band on at least half the pages; it is dropped.
+* Lines in type larger than the body's, one under the other, are one title.
 * A paragraph starts at a line that is indented (Chinese paragraphs open two
   characters in), that follows a short line (a paragraph's last line stops
   before the right margin), that follows a wider gap than the lines around it,
@@ -163,6 +164,9 @@ def _spacing(pages, size):
 
 def _starts_paragraph(previous, current, left, right, size, spacing, indented):
     (page_a, a), (page_b, b) = previous, current
+    if (a.size > 1.15 * size and abs(a.size - b.size) <= 0.05 * a.size and page_a == page_b
+            and b.top - a.top < 2 * a.size and not _MARKER.match(b.text)):
+        return False  # a title in large type, wrapped or broken over centred lines
     if abs(a.size - b.size) > 0.15 * size and min(len(a.text), len(b.text)) >= 6:
         return True  # a title or heading in its own size (the size of a line of a few characters is rough)
     if b.x0 > left + 0.8 * size:

@@ -70,9 +70,9 @@ def pdf_pages(data, numbers, path, deadline):
 
 def _require(path, what):
     if not tools.installed("tesseract"):
-        raise tools.missing(path, f"{what}; reading it needs OCR", ["tesseract"])
+        raise tools.missing(path, what, ["tesseract"], "OCR (Tesseract with its Chinese model)")
     if LANGUAGE not in _languages():
-        raise tools.missing(path, f"{what}; OCR is installed without its Chinese model (chi_sim)", ["tesseract"])
+        raise tools.missing(path, what, ["tesseract"], "OCR's Chinese model (chi_sim)")
 
 
 def _read_picture(picture, path, deadline):

@@ -48,11 +48,11 @@ def installed(program):
     return shutil.which(program) is not None
 
 
-def missing(path, what, programs):
-    """The ToolMissing error for a file that needs `programs`, none of which is installed."""
+def missing(path, what, programs, needs=None):
+    """The ToolMissing error for a file that needs `programs` (said as `needs`), none of which is installed."""
     packages = " ".join(dict.fromkeys(PACKAGES[p] for p in programs))
-    return ToolMissing(path, f"{what}; reading it needs {' or '.join(programs)}, which is not installed here: "
-                             f"install the Debian packages {packages} (`./dev run` does so when run as root)")
+    return ToolMissing(path, f"{what}; reading it needs {needs or ' or '.join(programs)}, which is not installed "
+                             f"here: install the Debian packages {packages} (`./dev run` does so when run as root)")
 
 
 def run(command, deadline, stdin=None):
