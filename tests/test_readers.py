@@ -162,7 +162,7 @@ def test_running_headers_and_page_numbers_go_and_paragraphs_join_across_pages():
         pages.append(layout.Page(595, 842, [
             line("某某局党组关于巡察整改进展情况的通报", 150, 40, x1=440, size=10),
             line(f"正文第{n}页第一行，接着上一页的句子写下去，", 80, 120),
-            line(f"这一行写满了整整一行的宽度直到右边。", 80, 150),
+            line("这一行写满了整整一行的宽度直到右边。", 80, 150),
             line("短的末行。", 80, 180, x1=200),
             line("　新段落缩进开头，", 112, 210),
             line("写到页底也没有写完", 80, 240),
