@@ -105,7 +105,7 @@ def _notice_files(data_dir, what_then):
     """The data folder's notice files; none at all is an error, which says `what_then`."""
     files = datafiles.data_files(data_dir)
     if not files:
-        raise BuildError(f"No notice files ({', '.join('*' + s for s in datafiles.SUFFIXES)}) in {data_dir}; "
+        raise BuildError(f"No notice files ({datafiles.NAMED}) in {data_dir}; "
                          f"{what_then}give the right folder with --data or NOTICE_SEARCH_DATA.")
     return files
 

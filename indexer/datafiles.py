@@ -26,7 +26,7 @@ from .errors import BuildError
 from .writers import Job
 
 #: What a data file must be named to be read as a notice: every kind `indexer.readers` reads.
-SUFFIXES = readers.SUFFIXES
+SUFFIXES, NAMED = readers.SUFFIXES, readers.NAMED
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,7 @@ import stat
 from .. import settings
 from ..errors import NoticeError
 from .document import Document  # noqa: F401
-from .kinds import SUFFIXES, Refused, kind_of  # noqa: F401
+from .kinds import NAMED, SUFFIXES, Refused, kind_of  # noqa: F401
 from .tools import Deadline
 
 

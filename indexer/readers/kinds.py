@@ -37,6 +37,8 @@ KINDS = (TEXT, HTML, DOCX, DOC, PDF, PNG, JPEG, TIFF)
 
 #: Every suffix a notice file may have: what the data-folder walk reads.
 SUFFIXES = tuple(suffix for kind in KINDS for suffix in kind.suffixes)
+#: The same, as said to people.
+NAMED = ".txt, .html, .docx, .doc, .pdf or scanned images"
 
 #: Signatures of the formats that are read, at the very start of the file.
 _SIGNATURES = (

@@ -58,7 +58,7 @@ def read(data, path, deadline):
                     scanned.append(number)
                 pages.append(layout.Page(float(page.width), float(page.height), lines))
                 page.close()
-        except (PSException, ValueError, KeyError, TypeError, AssertionError) as exc:
+        except (PdfminerException, PSException, ValueError, KeyError, TypeError, AssertionError) as exc:
             raise NoticeError(path, f"is a damaged PDF (page {len(pages) + 1}: {exc or type(exc).__name__}); "
                                     "open it and save it again, or download it again") from None
     if scanned:
