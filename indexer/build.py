@@ -41,6 +41,7 @@ class Summary:
     paragraphs: int = 0
     skipped: list = field(default_factory=list)  # [(source, reason)]: files not in the index
     warnings: list = field(default_factory=list)  # [(source, sentence)]: indexed, but worth a look
+    ocr: list = field(default_factory=list)  # sources read (wholly or partly) by OCR in this run
     files: Counter = field(default_factory=Counter)  # update: added, changed, removed, unchanged files
     notes: list = field(default_factory=list)  # sentences about how the work was done
     generation: str = ""  # the generation made live; "" when none was
@@ -57,7 +58,8 @@ def index_version():
     """
     package = Path(__file__).resolve().parent
     paths = [package / "notice.py", package / "analysis.py", package / "schema.py", package / "arrays.py",
-             *sorted((package / "parsing").rglob("*.py")), *config.edited_files()]
+             *sorted((package / "parsing").rglob("*.py")), *sorted((package / "readers").rglob("*.py")),
+             *config.edited_files()]
     digest = hashlib.sha256(f"format {store.FORMAT}\n".encode())
     for path in dict.fromkeys(paths):
         try:
@@ -103,7 +105,7 @@ def _notice_files(data_dir, what_then):
     """The data folder's notice files; none at all is an error, which says `what_then`."""
     files = datafiles.data_files(data_dir)
     if not files:
-        raise BuildError(f"No notice files ({', '.join('*' + s for s in datafiles.SUFFIXES)}) in {data_dir}; "
+        raise BuildError(f"No notice files ({datafiles.NAMED}) in {data_dir}; "
                          f"{what_then}give the right folder with --data or NOTICE_SEARCH_DATA.")
     return files
 
@@ -130,8 +132,10 @@ def _rebuild(summary, data_dir, index_dir, progress, procs):
         try:
             def collect(message):
                 if message[0] == "notice":
-                    _, source, notice_id, count, line, meta = message
+                    _, source, notice_id, count, line, meta, ocr = message
                     notices.add(line, meta)
+                    if ocr:
+                        summary.ocr.append(source)
                     expected[notice_id] = count
                     entries.append(datafiles.entry(by_source[source], sha[source], notice_id, count))
                 else:
@@ -258,6 +262,8 @@ def _parse_fresh(jobs, data_dir, by_source, summary, entries, progress):
             entries.append(datafiles.entry(by_source[job.source], job.sha256, skipped=reason))
         else:
             added[notice.id] = notice
+            if notice.ocr:
+                summary.ocr.append(job.source)
             entries.append(datafiles.entry(by_source[job.source], job.sha256, notice.id, len(notice.paragraphs)))
         progress.advance()
     progress.finish()
@@ -316,11 +322,13 @@ def check(data_dir, progress=None, procs=None):
     files = _notice_files(data_dir, "")
     jobs = datafiles.scan(files, summary, [])
     progress.start("checking", len(jobs))
-    for job, (paragraphs, reason) in zip(jobs, writers.parse_all(jobs, data_dir, procs)):
+    for job, (paragraphs, reason, ocr) in zip(jobs, writers.parse_all(jobs, data_dir, procs)):
         if reason:
             summary.skipped.append((job.source, reason))
         else:
             summary.notices += 1
+            if ocr:
+                summary.ocr.append(job.source)
             summary.paragraphs += paragraphs
             if not paragraphs:
                 summary.warnings.append((job.source, "has no paragraphs, so no search can find it"))

@@ -58,6 +58,8 @@ def summary_lines(summary):
         yield f"updated ({changes}); {summary.generation} is live: {totals} in {summary.seconds:.1f} s"
     else:
         yield f"rebuilt; {summary.generation} is live: {totals} in {summary.seconds:.1f} s"
+    for source in sorted(summary.ocr):
+        yield f"read by OCR {source}: its text may hold misread characters"
     for source, reason in sorted(summary.skipped):
         yield f"skipped {source}: {reason}"
     for source, sentence in sorted(summary.warnings):

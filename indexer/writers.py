@@ -86,7 +86,7 @@ def parse(job, data_dir):
 def fill(whoosh_dir, data_dir, jobs, emit, limitmb=LIMITMB):
     """Parse and index `jobs` into one new segment of the index, with its side-car arrays; return it (None if empty).
 
-    `emit` receives ("notice", source, id, paragraphs, json line, catalog entry)
+    `emit` receives ("notice", source, id, paragraphs, json line, catalog entry, read by OCR?)
     or ("skipped", source, reason) for each job, as soon as it is done. The
     segment is not committed: `commit` lists the segments of all writers at once.
     """
@@ -112,7 +112,7 @@ def fill(whoosh_dir, data_dir, jobs, emit, limitmb=LIMITMB):
             records.update(arrays.records(notice))
             written += len(notice.paragraphs)
             emit(("notice", job.source, notice.id, len(notice.paragraphs),
-                  json.dumps(notice.to_dict(), ensure_ascii=False), catalog.entry(notice)))
+                  json.dumps(notice.to_dict(), ensure_ascii=False), catalog.entry(notice), notice.ocr))
     except BaseException:
         writer.cancel()
         raise
@@ -210,7 +210,8 @@ def index_files(whoosh_dir, data_dir, jobs, emit, procs=None):
 
 
 def parse_all(jobs, data_dir, procs=None):
-    """(paragraphs, None) or (0, reason) for each job, in order, parsing in worker processes when worth it."""
+    """(paragraphs, None, read by OCR?) or (0, reason, False) for each job, in order, parsing in worker processes
+    when worth it."""
     procs = max(1, min(procs or available_cpus(), len(jobs) // FILES_PER_WORKER))
     if procs == 1:
         yield from (_parse_counted(job, data_dir) for job in jobs)
@@ -222,7 +223,7 @@ def parse_all(jobs, data_dir, procs=None):
 
 def _parse_counted(job, data_dir):
     notice, reason = parse(job, data_dir)
-    return (len(notice.paragraphs), None) if notice else (0, reason)
+    return (len(notice.paragraphs), None, notice.ocr) if notice else (0, reason, False)
 
 
 def _in_workers(whoosh_dir, data_dir, jobs, emit, procs):

@@ -3,7 +3,7 @@
 from indexer.errors import NoticeError
 
 try:
-    from indexer.parsing.reading import decode
+    from indexer.readers.text import decode
 except ImportError:  # a parser without its own reader: serve the bytes as they are
     decode = None
 

@@ -258,7 +258,7 @@ def test_missing_or_empty_data_folders_are_errors_that_name_the_folder(data, ind
     with pytest.raises(BuildError, match=rf"Data folder {tmp_path / 'nowhere'} does not exist.*--data"):
         rebuild(tmp_path / "nowhere", index)
     (tmp_path / "empty").mkdir()
-    with pytest.raises(BuildError, match=r"No notice files \(\*\.txt\) in"):
+    with pytest.raises(BuildError, match=r"No notice files \(\.txt, \.html, .* or scanned images\) in"):
         update(tmp_path / "empty", index)
     assert generations(index) == ["gen-000001"]
 
