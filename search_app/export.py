@@ -63,7 +63,16 @@ def csv_file(hits, max_rows):
 
 
 def content_disposition(query):
-    """An attachment header naming the file after the query (RFC 5987 for the Chinese)."""
+    """An attachment header naming the CSV file after the query."""
     words = re.sub(r'[\\/:*?"<>|\s]+', "_", query).strip("_")[:40]
-    name = f"巡察通报检索-{words}.csv" if words else "巡察通报检索.csv"
-    return f"attachment; filename=\"notice-search.csv\"; filename*=UTF-8''{quote(name)}"
+    return attachment(f"巡察通报检索-{words}.csv" if words else "巡察通报检索.csv", "notice-search.csv")
+
+
+def attachment(name, fallback=None):
+    """A Content-Disposition header that downloads the body as `name` (RFC 5987 for the Chinese).
+
+    `fallback` is the plain-ASCII name for clients that do not read filename*:
+    by default `name` with everything but letters, digits, dots and dashes dropped.
+    """
+    plain = fallback or re.sub(r"[^A-Za-z0-9.-]+", "", name).lstrip(".") or "notice"
+    return f"attachment; filename=\"{plain}\"; filename*=UTF-8''{quote(name)}"

@@ -12,6 +12,11 @@ from markupsafe import Markup
 #: How facet values read where they are codes: {facet name: {value: label}}.
 VALUE_LABELS = {"level": {"中央": "中央", "省": "省级", "市": "市级", "县": "县级"}}
 #: Which date a notice is listed under (`indexer.notice.DATE_KINDS`), as a hit says it.
+#: The kinds of original file (`indexer.readers.kinds`), as a download link names them.
+MEDIA_LABELS = {"text/plain": "文本", "text/html": "网页", "application/pdf": "PDF",
+                "application/vnd.openxmlformats-officedocument.wordprocessingml.document": "Word",
+                "application/msword": "Word 97", "image/png": "扫描图片", "image/jpeg": "扫描图片",
+                "image/tiff": "扫描图片"}
 DATE_KIND_LABELS = {"published": "发布", "feedback": "反馈", "inspection_end": "巡察结束", "inspection_start": "巡察开始"}
 
 
@@ -41,3 +46,4 @@ def register(app):
     """Make the labels available to templates as filters: {{ notice.level|level_label }}, {{ kind|date_kind_label }}."""
     app.add_template_filter(lambda value: value_label("level", value), "level_label")
     app.add_template_filter(lambda kind: DATE_KIND_LABELS.get(kind, ""), "date_kind_label")
+    app.add_template_filter(lambda media_type: MEDIA_LABELS.get(media_type or "text/plain", "文件"), "media_label")

@@ -12,11 +12,13 @@ from search_core.embedded.engine import SORTS
 from search_core.highlight import spans
 from search_core.query import parse
 
+from .export import attachment
 from .facets import SHOWN, chips
 from .markup import marked
 from .outline import Section, blocks, outline
 from .requests import backend, search_request, search_url, state_args
 from .results import page_links, result_dict
+from .security import ORIGINAL_CSP
 from .sources import read_original
 
 bp = Blueprint("views", __name__)
@@ -87,7 +89,7 @@ def notice(notice_id):
 
 @bp.get("/notices/<notice_id>/source")
 def source(notice_id):
-    """Serve the notice's original text file from the data folder, as plain text."""
+    """Serve the notice's original file from the data folder: text inline, anything else as a download."""
     data = _notice_or_404(notice_id)
     root = Path(current_app.config["DATA_DIR"]).resolve()
     # A name that is not UTF-8 on disk is shown readable and kept as bytes (`datafiles.readable`).
@@ -95,6 +97,8 @@ def source(notice_id):
     path = (root / relative).resolve()
     if not path.is_relative_to(root) or not path.is_file():
         abort(404, description="这份通报的原文文件不在数据目录中（可能已移动或删除）。")
-    text, charset = read_original(path)
-    content_type = f"text/plain; charset={charset}" if charset else "text/plain"
-    return Response(text, content_type=content_type, headers={"X-Content-Type-Options": "nosniff"})
+    body, content_type, inline = read_original(path, data.get("media_type"))
+    headers = {"X-Content-Type-Options": "nosniff", "Content-Security-Policy": ORIGINAL_CSP}
+    if not inline:
+        headers["Content-Disposition"] = attachment(path.name)
+    return Response(body, content_type=content_type, headers=headers)
