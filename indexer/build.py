@@ -159,18 +159,19 @@ def _rebuild(summary, data_dir, index_dir, progress, procs):
                              "(reasons below); nothing was indexed.")
         progress.log("verifying the new index")
         verify(whoosh_dir, sum(expected.values()), expected, every_notice=True)
-        _finish(summary, index_dir, building, entries, expected, datafiles.fingerprint(files))
+        _finish(summary, index_dir, building, entries, expected, datafiles.fingerprint(files),
+                generated=datafiles.generated(data_dir))
     except BaseException:
         shutil.rmtree(building, ignore_errors=True)
         raise
 
 
-def _finish(summary, index_dir, building, entries, expected, stamp, previous=None):
+def _finish(summary, index_dir, building, entries, expected, stamp, previous=None, generated=False):
     """Write the file list and the marker into a verified `building` folder and switch to it."""
     datafiles.write_entries(building / store.FILES, entries)
     summary.notices, summary.paragraphs = len(expected), sum(expected.values())
     store.write_marker(building, previous=previous, notices=summary.notices, paragraphs=summary.paragraphs,
-                       fingerprint=stamp, version=index_version())
+                       fingerprint=stamp, version=index_version(), generated=generated)
     summary.generation = store.switch_to(index_dir, building).name
 
 
@@ -244,7 +245,8 @@ def _update(summary, data_dir, index_dir, progress, procs):
         progress.log("verifying the new index")
         verify(whoosh_dir, sum(expected.values()),
                {**{i: 0 for i in removed}, **{i: len(n.paragraphs) for i, n in added.items()}})
-        _finish(summary, index_dir, building, entries, expected, stamp, previous=live)
+        _finish(summary, index_dir, building, entries, expected, stamp, previous=live,
+                generated=datafiles.generated(data_dir))
     except BaseException:
         shutil.rmtree(building, ignore_errors=True)
         raise

@@ -20,6 +20,7 @@ import json
 import os
 import stat
 from dataclasses import dataclass
+from pathlib import Path
 
 from . import readers, store
 from .errors import BuildError
@@ -27,6 +28,14 @@ from .writers import Job
 
 #: What a data file must be named to be read as a notice: every kind `indexer.readers` reads.
 SUFFIXES, NAMED = readers.SUFFIXES, readers.NAMED
+#: A data folder holding this file was made by `bench/corpus.py` (a demo or a benchmark): its
+#: notices are generated, not real, and every page of a server on its index says so.
+GENERATED = "GENERATED.md"
+
+
+def generated(data_dir):
+    """Whether the notices of `data_dir` are generated ones (it holds GENERATED)."""
+    return (Path(data_dir) / GENERATED).is_file()
 
 
 @dataclass(frozen=True)

@@ -21,6 +21,11 @@ FACET_ORDER = {name: i for i, name in enumerate(BY_NAME)}
 
 #: Values a facet lists before the rest go behind 更多.
 SHOWN = 10
+#: The filters in the order the page shows them: what people narrow by first (time, place,
+#: level, problem type, role), the long lists last. The API keeps `search_core.facets` order.
+PAGE_ORDER = ("year", "province", "level", "problem_type", "role", "category", "city", "county", "issuer", "notice")
+#: Long lists, folded shut unless one of their values is chosen, each with a find box.
+FOLDED = frozenset({"city", "county", "issuer", "notice"})
 
 
 def toggled(search, name, value):
@@ -91,6 +96,8 @@ def facet_dicts(result):
                 for v, url in zip(kept, urls)
             ],
             "truncated": len(kept) < max(facet.available, len(facet.values)),
+            "available": facet.available,
+            "find": search.find.get(facet.name, ""),
         }
     return facets
 

@@ -24,6 +24,10 @@ FALSE = ("0", "false", "off", "no")
 MAX_VALUE_LENGTH = 100
 
 
+#: `find_notice=榆树` lists only the 通报 values whose title holds 榆树 (a long list's find box).
+#: Not part of the state links carry: a value chosen from the found ones shows anyway, being selected.
+FIND_PREFIX = "find_"
+
 #: What a number in the address may look like: ASCII digits only (int() also takes ٣ and 1_0).
 _NUMBER = re.compile(r"-?[0-9]+")
 
@@ -67,6 +71,8 @@ def search_request(args):
         synonyms=args.get("synonyms", "").strip().lower() not in FALSE,
         date_from=parse_month(args.get("date_from"), "date_from"),
         date_to=parse_month(args.get("date_to"), "date_to", end=True),
+        find={name: text[:MAX_VALUE_LENGTH] for name in FACETS
+              if (text := args.get(FIND_PREFIX + name, "").strip())},
     )
 
 

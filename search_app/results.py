@@ -2,7 +2,7 @@
 
 import re
 
-from flask import current_app, url_for
+from flask import current_app, request, url_for
 
 from .facets import facet_dicts
 from .markup import marked, place
@@ -20,9 +20,12 @@ def result_dict(result):
     # The notice link carries the search, so the notice page can highlight and lead
     # back. The search's part is encoded once for the page, not once per hit.
     notice_url = url_for("views.notice", notice_id=ID_SLOT, **args)
-    hits = []
+    hits, seen = [], set()
     for hit in result.hits:
         data = hit_dict(hit)
+        # The notice page's way back lands on the notice's first hit: /?q=…#notice-<id>.
+        data["anchor"] = None if hit.notice_id in seen else f"notice-{hit.notice_id}"
+        seen.add(hit.notice_id)
         if PLAIN_ID.fullmatch(hit.notice_id):  # ids this tool makes: nothing in them is escaped
             data["url"] = f"{notice_url.replace(ID_SLOT, hit.notice_id, 1)}#p{hit.n}"
         else:
@@ -43,6 +46,19 @@ def result_dict(result):
                   if search.date_from or search.date_to else None},
         "hits": hits, "facets": facet_dicts(result), **understanding(result),
     }
+
+
+def paragraph_links(search):
+    """A function giving each hit's absolute address on the site, its query marked (for the CSV's 链接)."""
+    base = request.host_url.rstrip("/")
+    args = {"q": search.q} if search.q else {}
+    template = base + url_for("views.notice", notice_id=ID_SLOT, **args)
+
+    def link(hit):
+        if PLAIN_ID.fullmatch(hit.notice_id):
+            return f"{template.replace(ID_SLOT, hit.notice_id, 1)}#p{hit.n}"
+        return base + url_for("views.notice", notice_id=hit.notice_id, **args, _anchor=f"p{hit.n}")
+    return link
 
 
 def understanding(result):
@@ -80,7 +96,7 @@ def hit_dict(hit):
         "headings": list(hit.headings), "category": hit.category, "role": hit.role, "roles": list(hit.roles),
         "problem_types": list(hit.problem_types), "province": hit.province, "city": hit.city,
         "county": hit.county, "place": place(hit.province, hit.city, hit.county), "level": hit.level, "year": hit.year, "date": hit.date, "date_kind": hit.date_kind,
-        "completion": dict(hit.completion), "score": hit.score,
+        "inspector": hit.inspector, "completion": dict(hit.completion), "score": hit.score,
         "more_in_notice": hit.more_in_notice,
         "headings_highlight": [marked(h, s) for h, s in zip(hit.headings, hit.heading_spans)],
         "match": hit.match, "truncated": any(hit.truncated),
@@ -103,4 +119,5 @@ def page_links(result, around=2):
         "pages": links if last > 1 else [],
         "prev": search_url(search, page=min(search.page - 1, last)) if search.page > 1 else None,
         "next": search_url(search, page=search.page + 1) if search.page < last else None,
+        "last": last, "current": search.page,
     }

@@ -72,6 +72,7 @@ FACETS = (
     ParagraphSetFacet("problem_type", "问题类型"),
     ParagraphSetFacet("role", "段落类型", order=ROLES),
     NoticeFacet("notice", "通报", key="id"),
+    NoticeFacet("issuer", "单位", key="issuer"),
     NoticeFacet("province", "省份", key="province"),
     NoticeFacet("city", "城市", key="city"),
     NoticeFacet("county", "区县", key="county"),

@@ -20,6 +20,7 @@ class SearchRequest:
     synonyms: bool = True  # also search the synonyms of what was typed
     date_from: str = ""  # "YYYY-MM": only notices listed in this month or later (`search_core.months`)
     date_to: str = ""  # "YYYY-MM": only notices listed in this month or earlier
+    find: dict = field(default_factory=dict)  # facet name -> text: list only that facet's values containing it
 
 
 @dataclass
@@ -49,6 +50,7 @@ class Hit:
     roles: list = field(default_factory=list)  # every role of the paragraph, `role` (the primary one) first
     date: str = ""  # the notice's listing date: published, else feedback, else the inspection's end or start
     date_kind: str = ""  # which of those `date` is: published, feedback, inspection_end, inspection_start
+    inspector: str = ""  # the inspecting body (巡察组) that fed the problems back
     completion: dict = field(default_factory=dict)  # the notice's stated figures: problems, problems_done,
     #                                                 measures, measures_done, rate (percent)
 

@@ -175,7 +175,8 @@ def rich_notices():
 def rich_values(notice, paragraph, facet):
     """A paragraph's values of `facet`, read straight off the Notice objects."""
     value = {
-        "category": paragraph.category, "notice": notice.id, "province": notice.region.province,
+        "category": paragraph.category, "notice": notice.id, "issuer": notice.issuer,
+        "province": notice.region.province,
         "city": notice.region.city, "county": notice.region.county, "level": notice.level,
         "year": str(notice.year) if notice.year else None,
     }.get(facet)

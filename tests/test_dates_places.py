@@ -95,7 +95,8 @@ def test_the_range_reaches_the_csv_stats_and_comparison(rich_client, rich):
     expected = paragraphs_listed_between(rich, "2024-01", None)
     response = rich_client.get("/api/search.csv?date_from=2024-01")
     header, *rows = list(csv.reader(io.StringIO(response.get_data().decode("utf-8-sig"))))
-    assert {(r[0], int(r[1])) for r in rows} == expected
+    ids, ns = header.index("通报编号"), header.index("段落号")
+    assert {(r[ids], int(r[ns])) for r in rows} == expected
     stats = get_json(rich_client, "/api/stats?date_from=2024-01")
     assert stats["total"] == len(expected)
     compare = get_json(rich_client, "/api/compare?date_from=2024-01")
@@ -158,6 +159,6 @@ def test_completion_figures_travel_with_each_hit_and_into_the_csv(rich_client, r
     header, *rows = list(csv.reader(io.StringIO(response.get_data().decode("utf-8-sig"))))
     assert header == list(COLUMNS)
     for row in rows:
-        figures = stated.get(row[0])
-        assert row[header.index("problems")] == (str(figures.problems) if figures else "")
-        assert row[header.index("problems_done")] == (str(figures.problems_done) if figures else "")
+        figures = stated.get(row[header.index("通报编号")])
+        assert row[header.index("反馈问题数")] == (str(figures.problems) if figures else "")
+        assert row[header.index("已整改问题数")] == (str(figures.problems_done) if figures else "")

@@ -154,6 +154,12 @@ class EmbeddedBackend(Backend):
     def snapshot(self):
         return self.loaded()[0]
 
+    def describe(self):
+        """What the live index is: {"generated": True} when its notices were made by the corpus generator."""
+        with self._lock:
+            loaded = self._loaded
+        return {"generated": bool(loaded and loaded[3].get("generated"))}
+
     def verified(self):
         """Wait until the background check of the live generation's files is done; raise IndexUnavailable if it failed."""
         for thread in threading.enumerate():
@@ -187,7 +193,8 @@ class EmbeddedBackend(Backend):
         request = match.request
         snap, plan = match.snap, match.plan
         counter = FacetCounter(snap, match.retrieved.docs, match.selections)
-        facets = [self._facet(snap, facet, *counter.counts(facet.name), request.filters.get(facet.name, []))
+        facets = [self._facet(snap, facet, *counter.counts(facet.name), request.filters.get(facet.name, []),
+                              request.find.get(facet.name, ""))
                   for facet in FACETS]
         notices = np.zeros(len(snap.catalog) + 1, dtype=bool)
         notices[snap.notice_of[match.docs]] = True
@@ -264,8 +271,15 @@ class EmbeddedBackend(Backend):
     def all_hits(self, request, highlight=True):
         match = self._match(request)
         terms = match.highlighted() if highlight else []
-        hits = (self._hit(match.snap, match.docs[i], match.scores[i], bool(match.exact[i]), terms, 0)
-                for i in match.ordered().tolist())
+        order = match.ordered()
+        more = np.zeros(len(order), dtype=np.int64)
+        if request.group:  # each notice's best paragraph, with how many more of it match
+            notices = match.snap.notice_of[match.docs[order]]
+            _, first, counts = np.unique(notices, return_index=True, return_counts=True)
+            by_position = np.argsort(first)  # the notices in the order of their best paragraph
+            order, more = order[first[by_position]], (counts - 1)[by_position]
+        hits = (self._hit(match.snap, match.docs[i], match.scores[i], bool(match.exact[i]), terms, int(m))
+                for i, m in zip(order.tolist(), more.tolist()))
         return (_snippet(hit) for hit in hits) if highlight else hits
 
     def _match(self, request):
@@ -324,10 +338,14 @@ class EmbeddedBackend(Backend):
             return snap.titles[index] if index is not None else value
         return value
 
-    def _facet(self, snap, facet, counts, notice_counts, selected):
+    def _facet(self, snap, facet, counts, notice_counts, selected, find=""):
         codes = snap.facets[facet.name]
         values = codes.values
         listed = np.flatnonzero(counts)
+        if find:  # only the values whose label holds the text: how a long list is searched
+            wanted = fold(find)
+            listed = listed[[wanted in fold(self._label(snap, facet, values[i])) or wanted in fold(values[i])
+                             for i in listed.tolist()]] if len(listed) else listed
         available = len(listed) + sum(1 for v in selected if v not in codes.index or not counts[codes.index[v]])
         if len(listed) > FACET_LIMIT:
             # Only the values shown become objects: a phrase found once in each of
@@ -368,6 +386,7 @@ class EmbeddedBackend(Backend):
             spans=spans(text, terms) if terms else [],
             heading_spans=[heading_spans(h, tuple(terms)) for h in headings] if terms else [[] for _ in headings],
             roles=roles, date=entry.get("date") or "", date_kind=entry.get("date_kind") or "",
+            inspector=entry.get("inspector") or "",
             completion=completion_figures(entry),
         )
 
