@@ -289,11 +289,11 @@ def _cannot_update(index_dir):
 
 
 class _LazyRecords:
-    """Doc key -> arrays.record for an update's new segment: the added notices, else read from notices.jsonl.
+    """Doc key -> arrays.record for an update's new segment: the added notices, else read from the notices file.
 
     A new segment holds the added notices and, when small segments were merged
     into it, paragraphs of notices indexed before; those are read from the new
-    generation's notices.jsonl only when asked for.
+    generation's notices file only when asked for.
     """
 
     def __init__(self, gen, added):

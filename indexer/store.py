@@ -9,8 +9,8 @@ Layout of the index folder (the `INDEX_DIR` setting)::
         NOTICE_SEARCH_INDEX      marker: JSON written last, after verification
         whoosh/                  the Whoosh segment files
         arrays/<segment id>/     side-car arrays of each segment (indexer.arrays)
-        notices.jsonl            every indexed notice, for the notice page
-        catalog.json             a short entry per notice and its place in notices.jsonl
+        notices.zlib             every indexed notice, each its JSON compressed alone, for the notice page
+        catalog.json             a short entry per notice and its record's place in notices.zlib
         files.jsonl              every data file: its hash and what became of it
       gen-000006/                the previous generation, kept while servers switch
       building-…/                a rebuild in progress (or left by a crash)
@@ -36,11 +36,11 @@ from filelock import FileLock, Timeout
 from .errors import IndexBusy, IndexUnavailable
 
 MARKER = "NOTICE_SEARCH_INDEX"
-FORMAT = 5
+FORMAT = 6
 CURRENT = "current"
 LOCK = ".lock"
 WHOOSH = "whoosh"
-NOTICES = "notices.jsonl"
+NOTICES = "notices.zlib"
 FILES = "files.jsonl"
 
 _OURS = re.compile(r"^(NOTICE_SEARCH_INDEX(\.tmp)?|current|\.lock|\.current-\d+|gen-\d{6}|building-[\d-]+)$")

@@ -387,7 +387,9 @@ def test_rebuild_if_stale_repairs_a_damaged_index(small, tmp_path):
     index = tmp_path / "index"
     rebuild(small, index, procs=1)
     display = next((store.live_generation(index) / arrays.FOLDER).iterdir()) / arrays.DISPLAY
-    display.write_bytes(display.read_bytes().replace("整改".encode(), "正改".encode(), 1))  # same size
+    data = bytearray(display.read_bytes())
+    data[len(data) // 2] ^= 0xFF  # the same size, one byte different
+    display.write_bytes(bytes(data))
     result = subprocess.run([sys.executable, "-m", "indexer.cli", "rebuild", "--if-stale", "--data", str(small),
                              "--index", str(index)], cwd=PROJECT, capture_output=True, text=True, timeout=120)
     assert result.returncode == 0 and "rebuilt" in result.stdout, result.stdout + result.stderr

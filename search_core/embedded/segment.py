@@ -9,15 +9,57 @@ in the page cache, not in the process.
 import json
 import mmap
 import os
+import threading
+import zlib
+from collections import OrderedDict
 from pathlib import Path
 
 import numpy as np
 
-from indexer.arrays import BLOCK_BITS, CHAR_BITS, DISPLAY, DONE, FILES, META, STRING_FILES, bigram_index
+from indexer.arrays import BLOCK, BLOCK_BITS, CHAR_BITS, DISPLAY, DONE, FILES, META, PATHS, STRING_FILES, bigram_index
 from indexer.errors import ArraysError
+from indexer.folding import fold
 from indexer.schema import HEADING_SEPARATOR
 
 from . import pagecache
+
+
+#: Decompressed blocks kept per file (each ~7 kB of text).
+BLOCK_CACHE = 64
+
+
+class Blocks:
+    """A list of strings (or lists) stored BLOCK to a zlib-compressed block (`indexer.arrays.write_blocks`).
+
+    The file is memory-mapped, like the arrays: reading a value is a slice of
+    memory the kernel keeps mapped, not a read that misses whenever the page
+    cache was reclaimed. The last blocks read are kept decompressed: a page's
+    hits and their neighbours often share one.
+    """
+
+    def __init__(self, path, starts, count):
+        pagecache.prefetch(path)
+        with open(path, "rb") as data:
+            size = os.fstat(data.fileno()).st_size
+            if size != int(starts[-1]) or len(starts) != -(-count // BLOCK) + 1:
+                raise ArraysError(f"{path} is not as long as its index says")
+            self._data = mmap.mmap(data.fileno(), 0, access=mmap.ACCESS_READ) if size else b""
+        self.starts = starts
+        self._cache, self._lock = OrderedDict(), threading.Lock()
+
+    def get(self, i):
+        block, at = divmod(i, BLOCK)
+        with self._lock:
+            values = self._cache.get(block)
+            if values is not None:
+                self._cache.move_to_end(block)
+                return values[at]
+        values = json.loads(zlib.decompress(self._data[int(self.starts[block]):int(self.starts[block + 1])]))
+        with self._lock:
+            self._cache[block] = values
+            while len(self._cache) > BLOCK_CACHE:
+                self._cache.popitem(last=False)
+        return values[at]
 
 
 class SegmentArrays:
@@ -31,32 +73,22 @@ class SegmentArrays:
         for name in FILES:
             setattr(self, name, _load(folder, name))
         self.size = self.meta["docs"]
-        self.text = Strings(folder, "text")
-        self.headings = Strings(folder, "headings")
+        self.text = Strings(folder, "text", string=lambda i: fold(self.display(i)[0]))
+        self.headings = Strings(folder, "headings", string=lambda i: fold(HEADING_SEPARATOR.join(self.paths.get(i))))
         if len(self.doc_notice) != self.size or self.text.count != self.size \
-                or self.headings.count != len(self.meta["headings"]):
+                or self.headings.count != self.meta["headings"]:
             raise ArraysError(f"{folder} does not describe {self.size} documents")
         self.terms = {term: i for i, term in enumerate(self.meta["terms"])}
-        # Mapped like the arrays: a hit's text is then a slice of memory the kernel keeps
-        # mapped, not a read that misses whenever the page cache was reclaimed.
-        pagecache.prefetch(folder / DISPLAY)
-        with open(folder / DISPLAY, "rb") as data:
-            size = os.fstat(data.fileno()).st_size
-            if size != int(self.display_starts[-1]):
-                raise ArraysError(f"{folder / DISPLAY} is not as long as its index says")
-            self._display = mmap.mmap(data.fileno(), 0, access=mmap.ACCESS_READ) if size else b""
+        self.texts = Blocks(folder / DISPLAY, self.display_blocks, self.size)
+        self.paths = Blocks(folder / PATHS, self.path_blocks, self.headings.count)
         # Heading path -> its documents (CSR), so a matching path costs its own paragraphs only.
         self.heading_order = np.argsort(np.asarray(self.doc_heading), kind="stable").astype(np.int32)
         self.heading_starts = np.searchsorted(np.asarray(self.doc_heading)[self.heading_order],
                                               np.arange(self.headings.count + 1)).astype(np.int64)
-        # Where one heading of a path ends and the next begins, for how far up a match is.
-        self.heading_breaks = np.flatnonzero(np.asarray(self.headings.codes) == ord(HEADING_SEPARATOR.strip()))
 
     def display(self, doc):
         """(text, headings) of one document as written in the notice."""
-        start, end = int(self.display_starts[doc]), int(self.display_starts[doc + 1])
-        text, headings = json.loads(self._display[start:end])
-        return text, headings
+        return self.texts.get(int(doc)), self.paths.get(int(self.doc_heading[doc]))
 
     def docs_under(self, headings):
         """Documents (in no particular order) whose heading path is one of the distinct `headings`."""
@@ -81,9 +113,11 @@ class SegmentArrays:
 class Strings:
     """A list of folded strings as code points, with the positional index of their bigrams."""
 
-    def __init__(self, folder, prefix):
+    def __init__(self, folder, prefix, string):
+        """Map the arrays of `prefix`; `string(i)` gives string i, folded (the code points are not kept)."""
         for name in STRING_FILES:
             setattr(self, name, _load(folder, f"{prefix}_{name}"))
+        self._string = string
         self.count = len(self.starts) - 1
         self._index_blocks()
 
@@ -94,6 +128,7 @@ class Strings:
         for name, array in bigram_index(texts).items():
             setattr(strings, name, array)
         strings.count = len(texts)
+        strings._string = None  # `string` reads the code points kept in memory
         strings._index_blocks()
         return strings
 
@@ -141,6 +176,9 @@ class Strings:
         return np.flatnonzero(mark)
 
     def string(self, i):
+        """String i, folded."""
+        if self._string is not None:
+            return self._string(i)
         return self.codes[self.starts[i]:self.starts[i + 1] - 1].tobytes().decode("utf-32-le")
 
 
