@@ -9,14 +9,12 @@ in the page cache, not in the process.
 import json
 import mmap
 import os
-import threading
-import zlib
-from collections import OrderedDict
 from pathlib import Path
 
 import numpy as np
 
-from indexer.arrays import BLOCK, BLOCK_BITS, CHAR_BITS, DISPLAY, DONE, FILES, META, PATHS, STRING_FILES, bigram_index
+from indexer.arrays import (BLOCK_BITS, CHAR_BITS, DISPLAY, DONE, FILES, META, PATH_JOINER, PATHS, STRING_FILES,
+                            bigram_index, zstd)
 from indexer.errors import ArraysError
 from indexer.folding import fold
 from indexer.schema import HEADING_SEPARATOR
@@ -24,42 +22,30 @@ from indexer.schema import HEADING_SEPARATOR
 from . import pagecache
 
 
-#: Decompressed blocks kept per file (each ~7 kB of text).
-BLOCK_CACHE = 64
-
-
-class Blocks:
-    """A list of strings (or lists) stored BLOCK to a zlib-compressed block (`indexer.arrays.write_blocks`).
+class Compressed:
+    """A list of strings stored a zstd frame each, with the dictionary they were compressed with
+    (`indexer.arrays.write_compressed`).
 
     The file is memory-mapped, like the arrays: reading a value is a slice of
     memory the kernel keeps mapped, not a read that misses whenever the page
-    cache was reclaimed. The last blocks read are kept decompressed: a page's
-    hits and their neighbours often share one.
+    cache was reclaimed, and it decompresses that value alone.
     """
 
-    def __init__(self, path, starts, count):
+    def __init__(self, folder, name, starts, count):
+        path = Path(folder) / f"{name}.bin"
         pagecache.prefetch(path)
         with open(path, "rb") as data:
             size = os.fstat(data.fileno()).st_size
-            if size != int(starts[-1]) or len(starts) != -(-count // BLOCK) + 1:
+            if size != int(starts[-1]) or len(starts) != count + 1:
                 raise ArraysError(f"{path} is not as long as its index says")
             self._data = mmap.mmap(data.fileno(), 0, access=mmap.ACCESS_READ) if size else b""
+        content = (Path(folder) / f"{name}.dict").read_bytes()
+        self._dict = zstd.ZstdDict(content).as_digested_dict if content else None
         self.starts = starts
-        self._cache, self._lock = OrderedDict(), threading.Lock()
 
     def get(self, i):
-        block, at = divmod(i, BLOCK)
-        with self._lock:
-            values = self._cache.get(block)
-            if values is not None:
-                self._cache.move_to_end(block)
-                return values[at]
-        values = json.loads(zlib.decompress(self._data[int(self.starts[block]):int(self.starts[block + 1])]))
-        with self._lock:
-            self._cache[block] = values
-            while len(self._cache) > BLOCK_CACHE:
-                self._cache.popitem(last=False)
-        return values[at]
+        return zstd.decompress(self._data[int(self.starts[i]):int(self.starts[i + 1])],
+                               zstd_dict=self._dict).decode("utf-8")
 
 
 class SegmentArrays:
@@ -74,13 +60,13 @@ class SegmentArrays:
             setattr(self, name, _load(folder, name))
         self.size = self.meta["docs"]
         self.text = Strings(folder, "text", string=lambda i: fold(self.display(i)[0]))
-        self.headings = Strings(folder, "headings", string=lambda i: fold(HEADING_SEPARATOR.join(self.paths.get(i))))
+        self.headings = Strings(folder, "headings", string=lambda i: fold(self.paths.get(i).replace(PATH_JOINER, HEADING_SEPARATOR)))
         if len(self.doc_notice) != self.size or self.text.count != self.size \
                 or self.headings.count != self.meta["headings"]:
             raise ArraysError(f"{folder} does not describe {self.size} documents")
         self.terms = {term: i for i, term in enumerate(self.meta["terms"])}
-        self.texts = Blocks(folder / DISPLAY, self.display_blocks, self.size)
-        self.paths = Blocks(folder / PATHS, self.path_blocks, self.headings.count)
+        self.texts = Compressed(folder, DISPLAY, self.display_starts, self.size)
+        self.paths = Compressed(folder, PATHS, self.path_starts, self.headings.count)
         # Heading path -> its documents (CSR), so a matching path costs its own paragraphs only.
         self.heading_order = np.argsort(np.asarray(self.doc_heading), kind="stable").astype(np.int32)
         self.heading_starts = np.searchsorted(np.asarray(self.doc_heading)[self.heading_order],
@@ -88,7 +74,8 @@ class SegmentArrays:
 
     def display(self, doc):
         """(text, headings) of one document as written in the notice."""
-        return self.texts.get(int(doc)), self.paths.get(int(self.doc_heading[doc]))
+        path = self.paths.get(int(self.doc_heading[doc]))
+        return self.texts.get(int(doc)), path.split(PATH_JOINER) if path else []
 
     def docs_under(self, headings):
         """Documents (in no particular order) whose heading path is one of the distinct `headings`."""
