@@ -45,13 +45,15 @@ def atom(search, result):
     _add(feed, "link", rel="self", type="application/atom+xml", href=self_url)
     _add(feed, "link", rel="alternate", type="text/html",
          href=url_for("views.search", **state_args(replace(search, sort="newest", group=True)), _external=True))
-    dates = [hit.date for hit in result.hits if hit.date]
+    # Paragraphs shown after a short result page only to read on ("related") do not match the search.
+    hits = [hit for hit in result.hits if hit.match != "related"]
+    dates = [hit.date for hit in hits if hit.date]
     _add(feed, "updated", _timestamp(max(dates) if dates else None))
     author = _add(feed, "author")
     _add(author, "name", "巡察通报检索")
     _add(feed, "generator", "notice-search")
     args = state_args(replace(search, sort="relevance", group=False, page=1))
-    for hit in result.hits:
+    for hit in hits:
         entry = _add(feed, "entry")
         url = url_for("views.notice", notice_id=hit.notice_id, _external=True)
         _add(entry, "id", url)
