@@ -22,7 +22,7 @@ from indexer.analysis import words
 from indexer.errors import ArraysError
 from indexer.folding import fold
 
-from .ranking import COMMON_WORD_SHARE, top
+from .ranking import B, COMMON_WORD_SHARE, K1, top
 
 #: The one value of the 雷同 facet.
 VALUE = "有雷同"
@@ -183,24 +183,27 @@ def more_like_this(snap, ranker, docnum, limit):
 
     The paragraph itself, the rest of its notice and its near-copies are left
     out: what is wanted is how others handled the same problem in other words.
+    Scores are summed into one array over all documents straight from each
+    word's postings (a dozen words: no matching, no heading boosts to find).
     """
-    text, _ = snap.locate(docnum)[0].display(snap.locate(docnum)[1])
+    seg, local = snap.locate(docnum)
+    text, _ = seg.display(local)
     weighted = distinctive_words(snap, ranker, text)
-    if not weighted:
-        return np.zeros(0, np.int64), weighted
-    held = []
-    for seg, offset in zip(snap.segments, snap.offsets):
-        for word in weighted:
-            postings = seg.word(word)
+    scores = np.zeros(snap.size, dtype=np.float32)
+    for word in weighted:
+        idf = np.float32(ranker.idf(ranker.doc_frequency(word)) * (K1 + 1))
+        for segment, offset in zip(snap.segments, snap.offsets):
+            postings = segment.word(word)
             if postings is not None:
-                held.append(np.asarray(postings[0], dtype=np.int64) + offset)
-    docs = np.unique(np.concatenate(held)) if held else np.zeros(0, np.int64)
-    docs = docs[snap.live[docs] & (snap.notice_of[docs] != snap.notice_of[docnum])]
-    docs = docs[~np.isin(docs, snap.similar.copies(docnum))]
-    scores = ranker.scores(weighted, docs)
+                docs, weights = postings
+                norm = np.float32(K1 * (1 - B)) + np.float32(K1 * B / ranker.avg_length) * segment.text_length[docs]
+                scores[offset + docs] += idf * weights / (weights + norm)
+    candidates = np.flatnonzero(scores > 0)
+    candidates = candidates[snap.live[candidates] & (snap.notice_of[candidates] != snap.notice_of[docnum])]
+    candidates = candidates[~np.isin(candidates, snap.similar.copies(docnum))]
     # Near-copies the clusters missed (too short to compare, or joined by none) are not "other words" either.
     found = []
-    for doc in docs[top(snap, docs, scores, MLT_POOL * limit)].tolist():
+    for doc in candidates[top(snap, candidates, scores[candidates], MLT_POOL * limit)].tolist():
         other = snap.locate(doc)[0].display(snap.locate(doc)[1])[0]
         if similarity(text, other) < snap.similar.similarity:
             found.append(doc)
