@@ -279,3 +279,14 @@ def test_the_report_ranks_the_planted_notice_first_with_its_source(planted_clien
     assert source_003["source"]["notice_id"] == first["notice_id"]
     assert "雷同报告" in planted_client.get("/copies").get_data(as_text=True)
     assert planted_client.get("/api/copies?limit=x").status_code == 400
+
+
+def test_a_damaged_duplicates_file_is_refused_with_a_sentence(planted_index, tmp_path):
+    from indexer.errors import IndexUnavailable
+
+    copy = tmp_path / "index"
+    shutil.copytree(planted_index, copy, symlinks=True)
+    target = live_generation(copy) / duplicates.FOLDER / "para_cluster.npy"
+    target.write_bytes(target.read_bytes()[:-8])
+    with pytest.raises(IndexUnavailable, match=r"is damaged \(duplicates/para_cluster\.npy is \d+ bytes instead of \d+\); rebuild it"):
+        EmbeddedBackend(copy).open()
