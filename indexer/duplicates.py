@@ -216,6 +216,10 @@ def clusters(count, pair_a, pair_b):
     return out
 
 
+def _hashes(texts):
+    return np.fromiter((text_hash(t) for t in texts), dtype=np.uint64, count=len(texts))
+
+
 def text_hash(text):
     return int.from_bytes(hashlib.blake2b(text.encode("utf-8"), digest_size=8).digest(), "little")
 
@@ -242,11 +246,13 @@ class Paragraphs:
             numbers.append(np.asarray(arrays.load(folder, "doc_n"))[docs])
             by_role = np.array([any(r in BOILERPLATE_ROLES for r in roles[:1]) for roles in meta["roles"]] + [False])
             flags.append(by_role[np.asarray(arrays.load(folder, "doc_role"))[docs]].astype(np.uint8))
-            # The kept paragraphs' code points, each followed by its 0.
-            pieces = [seg_codes[seg_starts[d]:seg_starts[d + 1]] for d in docs.tolist()]
-            if pieces:
-                codes.append(np.concatenate(pieces))
-                lengths_all.append(lengths[docs] + 1)
+            # The kept paragraphs' code points, each followed by its 0, gathered in one fancy index.
+            if len(docs):
+                spans = lengths[docs] + 1
+                before = np.concatenate(([0], np.cumsum(spans)[:-1]))
+                codes.append(np.asarray(seg_codes)[np.repeat(seg_starts[docs] - before, spans)
+                                                   + np.arange(int(spans.sum()))])
+                lengths_all.append(spans)
         self.notice_ids = list(notice_ids)
         self.notice = np.concatenate(notices) if notices else np.zeros(0, np.int32)
         self.n = np.concatenate(numbers).astype(np.int32) if numbers else np.zeros(0, np.int32)
@@ -278,7 +284,6 @@ def write(gen, similarity, previous=None):
     paras = Paragraphs(gen)
     count = len(paras)
     keys = np.zeros((count, BANDS), dtype=np.uint64)
-    hashes = np.fromiter((text_hash(t) for t in paras.texts), dtype=np.uint64, count=count)
     new = np.ones(count, dtype=bool)
     old_pairs = np.zeros((0, 2), np.int64)
     old_scores = np.zeros(0, np.float32)
@@ -292,9 +297,12 @@ def write(gen, similarity, previous=None):
         order = np.argsort(old_key, kind="stable")
         found = order[np.minimum(np.searchsorted(old_key[order], key), len(old_key) - 1)] if len(old_key) else \
             np.zeros(count, np.int64)
-        match = (old_key[found] == key) & (reused["hash"][found] == hashes) if len(old_key) else \
-            np.zeros(count, bool)
+        # A notice id is its file's hash: a paragraph of a notice still here is the same text.
+        match = old_key[found] == key if len(old_key) else np.zeros(count, bool)
         keys[match] = reused["bands"][found[match]]
+        hashes = np.zeros(count, dtype=np.uint64)
+        hashes[match] = reused["hash"][found[match]]
+        hashes[~match] = _hashes([paras.texts[i] for i in np.flatnonzero(~match).tolist()])
         new = ~match
         # Pairs between paragraphs both still here, renumbered.
         where = np.full(len(old_key), -1, dtype=np.int64)
@@ -310,6 +318,7 @@ def write(gen, similarity, previous=None):
         dirty[where[(where >= 0) & np.isin(old_cluster, lost)]] = True
     else:
         dirty = None
+        hashes = _hashes(paras.texts)
     if new.any():
         sub = np.flatnonzero(new)
         codes, starts = _subset(paras, sub)
