@@ -15,6 +15,7 @@ import numpy as np
 
 from ..facets import FACETS
 from ..months import month_number
+from . import similar
 
 #: Where a paragraph facet's values live in each segment: (meta.json key, per-document array).
 SEGMENT_FIELDS = {"category": ("categories", "doc_category"), "role": ("roles", "doc_role"),
@@ -136,6 +137,14 @@ class ParagraphSets(_Codes):
         return notices_per_value(self._bits[self.combo_of[docs]], notices, len(self.values))
 
 
+class DuplicateCodes(ParagraphCodes):
+    """The 雷同 facet: its one value held by every paragraph with a near-copy in another notice."""
+
+    def __init__(self, facet, snap):
+        _Codes.__init__(self, facet, [similar.VALUE])
+        self.of_doc = np.where(snap.similar.others > 0, 0, -1).astype(np.int32)
+
+
 class NoticeCodes(_Codes):
     def __init__(self, facet, snap):
         raw = [facet.value_of(entry) for entry in snap.catalog]
@@ -176,7 +185,8 @@ class MonthRange:
 
 #: The name the date range takes among a request's selections.
 DATE_RANGE = "date"
-KINDS = {"paragraph": ParagraphCodes, "paragraph_set": ParagraphSets, "notice": NoticeCodes}
+KINDS = {"paragraph": ParagraphCodes, "paragraph_set": ParagraphSets, "notice": NoticeCodes,
+         "duplicate": DuplicateCodes}
 
 
 def load(snap):

@@ -40,6 +40,9 @@ from . import pagecache, statistics
 from .counting import DATE_RANGE, FacetCounter
 from .ranking import Ranker, by_rank, top
 from .retrieval import MIN_RESULTS, Masks, retrieve
+from .similar import Copy, DuplicateReport, MoreLikeThis, ReportLine, SimilarResult, differences, more_like_this
+from .similar import report as copy_report
+from .similar import similarity as text_similarity
 from .snapshot import Snapshot
 
 SORTS = ("relevance", "newest", "oldest")
@@ -52,6 +55,9 @@ COMPARE_CELL = 5
 COMPARE_GROUPS = ("问题", "整改措施", "整改成效", "其他")
 COMPARE_OF_ROLE = {"问题": "问题", "整改措施": "整改措施", "整改成效": "整改成效"}
 
+
+#: Most near-copies the side-by-side page compares with a paragraph.
+SIMILAR_LIMIT = 100
 
 #: Ranking weight of a synonym's words, against 1 for the words as typed.
 SYNONYM_WEIGHT = 0.6
@@ -282,6 +288,65 @@ class EmbeddedBackend(Backend):
                 for i, m in zip(order.tolist(), more.tolist()))
         return (_snippet(hit) for hit in hits) if highlight else hits
 
+    def _docnum(self, snap, notice_id, n):
+        """The live document of paragraph `n` of a notice, or None."""
+        index = snap.by_id.get(notice_id)
+        if index is None:
+            return None
+        found = np.flatnonzero((snap.notice_of == index) & (snap.n_of == n) & snap.live)
+        return int(found[0]) if len(found) else None
+
+    def similar(self, notice_id, n, limit=SIMILAR_LIMIT):
+        started = time.perf_counter()
+        snap = self.snapshot()
+        docnum = self._docnum(snap, notice_id, n)
+        if docnum is None:
+            return None
+        base = self._hit(snap, docnum, 0.0, True, [], 0)
+        copies = snap.similar.copies(docnum)
+        # The earliest listed first when there are too many to compare; then by how alike they are.
+        copies = copies[np.argsort(snap.oldest_rank[copies], kind="stable")]
+        rows = []
+        for other in copies[:limit].tolist():
+            hit = self._hit(snap, other, 0.0, True, [], 0)
+            mine, theirs = differences(base.text, hit.text)
+            rows.append(Copy(hit, text_similarity(base.text, hit.text), mine, theirs))
+        rows.sort(key=lambda c: (-c.similarity, snap.date_rank[snap.by_id[c.hit.notice_id]], c.hit.notice_id, c.hit.n))
+        notices = len(set(snap.notice_of[copies].tolist()))
+        return SimilarResult(base, rows, notices, max(0, len(copies) - limit), snap.similar.similarity,
+                             bool(snap.similar.boilerplate[docnum]), round((time.perf_counter() - started) * 1000, 1))
+
+    def notice_copies(self, notice_id):
+        snap = self.snapshot()
+        index = snap.by_id.get(notice_id)
+        if index is None:
+            return {}
+        docs = np.flatnonzero((snap.notice_of == index) & snap.live & (snap.similar.others > 0))
+        return dict(zip(snap.n_of[docs].tolist(), snap.similar.others[docs].tolist()))
+
+    def more_like_this(self, notice_id, n, limit=10):
+        started = time.perf_counter()
+        snap, ranker = self.loaded()
+        docnum = self._docnum(snap, notice_id, n)
+        if docnum is None:
+            return None
+        found, weighted = more_like_this(snap, ranker, docnum, limit)
+        terms = [Term(w, WORD_FIELDS) for w in weighted]
+        hits = [_snippet(self._hit(snap, d, 0.0, True, terms, 0)) for d in found.tolist()]
+        return MoreLikeThis(self._hit(snap, docnum, 0.0, True, terms, 0), list(weighted), hits,
+                            round((time.perf_counter() - started) * 1000, 1))
+
+    def duplicate_report(self, limit=100):
+        started = time.perf_counter()
+        snap = self.snapshot()
+        rows = copy_report(snap)
+        lines = [ReportLine(snap.catalog[r.index], snap.titles[r.index], r.measures, r.copied, r.share,
+                            snap.catalog[r.source] if r.source >= 0 else None,
+                            snap.titles[r.source] if r.source >= 0 else "", r.from_source)
+                 for r in rows[:limit]]
+        return DuplicateReport(lines, len(rows), sum(1 for r in rows if r.copied), snap.similar.similarity,
+                               round((time.perf_counter() - started) * 1000, 1))
+
     def _match(self, request):
         """The matching documents of a request, before ordering and paging."""
         self._check(request)
@@ -387,7 +452,7 @@ class EmbeddedBackend(Backend):
             heading_spans=[heading_spans(h, tuple(terms)) for h in headings] if terms else [[] for _ in headings],
             roles=roles, date=entry.get("date") or "", date_kind=entry.get("date_kind") or "",
             inspector=entry.get("inspector") or "",
-            completion=completion_figures(entry),
+            completion=completion_figures(entry), similar=snap.similar.others_of(docnum),
         )
 
 

@@ -23,7 +23,7 @@ from indexer.folding import fold
 from indexer.errors import ArraysError
 from indexer.notice import display_title
 
-from . import counting
+from . import counting, similar
 from .lexicon import LazyLexicon
 from .segment import SegmentArrays, Strings
 
@@ -71,6 +71,7 @@ class Snapshot:
             offset += seg.size
         self.size = offset
         self._load_documents(live)
+        self.similar = similar.load(self)
         self.facets = counting.load(self)
         self._load_orders()
         self.lexicon = LazyLexicon(self)
