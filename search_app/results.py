@@ -37,7 +37,7 @@ def result_dict(result):
         "total_notices": result.total_notices,
         "page": search.page, "per_page": search.per_page, "pages": result.pages,
         "sort": search.sort, "group": search.group, "took_ms": result.took_ms,
-        "hits": hits, "facets": facet_dicts(result), **understanding(result),
+        "hits": hits, "facets": facet_dicts(result), "missing_shards": result.missing, **understanding(result),
     }
 
 

@@ -64,7 +64,8 @@ class Backend(ABC):
 
 
 #: Each value of the BACKEND setting (`indexer.settings` lists them), and where it lives (imported only when chosen).
-BACKENDS = {"embedded": "search_core.embedded.engine:EmbeddedBackend"}
+BACKENDS = {"embedded": "search_core.embedded.engine:EmbeddedBackend",
+            "sphinx": "search_core.sphinx.engine:SphinxBackend"}
 
 
 def open_backend(config):

@@ -60,7 +60,7 @@ def prepare(notice):
         words, held = _words(p.text)
         heading_words, _ = _words(path)
         paragraphs.append((p.n, indexed(p.text), indexed(path), words, heading_words, p.category or "",
-                           p.role or "", list(p.problem_types), json.dumps([p.text, p.headings], ensure_ascii=False),
+                           p.role or "", list(p.problem_types), json.dumps([p.text, p.headings, p.problem_types], ensure_ascii=False),
                            sorted(held)))
     return {"id": notice.id, "json": json.dumps(notice.to_dict(), ensure_ascii=False), "entry": catalog.entry(notice),
             "title": indexed(title), "issuer": indexed(issuer), "title_words": title_words, "paragraphs": paragraphs}

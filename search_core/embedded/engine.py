@@ -199,6 +199,7 @@ class EmbeddedBackend(Backend):
             page = match.ordered(start + request.per_page)[start:]
             more = [0] * len(page)
         terms = match.highlighted()
+        snap.prefetch(match.docs[page])
         hits = [_snippet(self._hit(snap, match.docs[i], match.scores[i], bool(match.exact[i]), terms, m))
                 for i, m in zip(page.tolist(), more)]
         room = min(request.per_page, MIN_RESULTS) - len(match.docs)
@@ -278,7 +279,7 @@ class EmbeddedBackend(Backend):
         plan.notes += [f"筛选值“{value}”（{BY_NAME[name].label}）不在索引中，已忽略。"
                        for name, values in unknown.items() for value in values]
         memo = {}  # heading matches, found once for matching and ranking
-        masks = Masks(snap, memo)
+        masks = self._masks(snap, memo)
         _stand_in(plan, masks, snap.lexicon.get())
         retrieved = retrieve(snap, plan, masks)
         selections = {name: values for name, values in request.filters.items() if values}
@@ -298,6 +299,10 @@ class EmbeddedBackend(Backend):
             scores = np.zeros(len(docs), np.float64)
         rank = snap.oldest_rank if request.sort == "oldest" else snap.newest_rank
         return _Match(request, snap, plan, masks, retrieved, selections, docs, exact, scores, by_relevance, rank)
+
+    def _masks(self, snap, memo):
+        """Where each string of a query matches (`retrieval.Masks`), found once per query."""
+        return Masks(snap, memo)
 
     def _check(self, request):
         if len(request.q or "") > self.config["MAX_QUERY_LENGTH"]:

@@ -1,0 +1,254 @@
+"""One live version of the shards, as a server holds it: the catalog and each paragraph's facet codes.
+
+The nodes hold the text, its n-grams and words, and each paragraph as written;
+the server holds, per paragraph, only what facet counting and ordering need
+(about 20 bytes): its id, notice, number, category, role and problem types,
+read once per version with one grouped query per facet and node. With these
+the snapshot offers what the embedded backend's search logic reads of a
+snapshot (`search_core.embedded.snapshot.Snapshot`): document numbers are
+positions in the sorted ids, and `live` marks them all.
+"""
+
+import json
+import threading
+from collections import OrderedDict
+
+import numpy as np
+
+from indexer.folding import fold
+from indexer.notice import display_title
+from indexer.sphinx import layout
+from indexer.sphinx.nodes import N_BITS, notice_key, shard_of
+from indexer.sphinx.tokens import term_phrases
+
+from ..embedded import counting
+from ..embedded.lexicon import Lexicon
+from ..embedded.snapshot import NOTICE_CACHE, Snapshot
+from ..facets import FACETS
+from ..query import term_pattern
+
+#: Rows per query when a table is read whole (the catalog, the words).
+PAGE = 5000
+#: Most parts (separated by whitespace) of one quoted term: each gap doubles the phrases asked for.
+MAX_PARTS = 7
+#: The index fields each query field searches.
+FIELDS = {"text": "text", "headings": "headings", "title": "title", "issuer": "issuer"}
+
+
+class SphinxSnapshot:
+    """The version `version` of the cluster `shards` serves, loaded for searching."""
+
+    _load_orders = Snapshot._load_orders  # the same fixed orders: by date, and (notice id, n) for ties
+
+    def __init__(self, shards, version):
+        self.shards, self.version, self.slot = shards, version, version.slot
+        cluster = shards.cluster
+        self.catalog = []
+        for shard in range(len(cluster)):
+            self.catalog += [json.loads(entry) for entry in _read_all(cluster, shard, layout.notices(self.slot),
+                                                                      "entry")]
+        self.catalog.sort(key=lambda entry: entry["id"])
+        self.by_id = {entry["id"]: i for i, entry in enumerate(self.catalog)}
+        self.titles = [display_title(entry) for entry in self.catalog]
+        keys = np.array([notice_key(entry["id"]) for entry in self.catalog], dtype=np.int64)
+        codes = {}  # (kind, code) -> label
+        for kind, code, label in cluster.rows(0, f"SELECT kind, code, label FROM {layout.facet_values(self.slot)} "
+                                                 "LIMIT 100000 OPTION max_matches=100000"):
+            codes[(kind, int(code))] = label
+        groups = {name: [] for name in ("category", "role", "types")}
+        for shard in range(len(cluster)):
+            for name in groups:
+                groups[name] += cluster.rows(shard, f"SELECT GROUPBY(), GROUP_CONCAT(id) FROM "
+                                                    f"{layout.paragraphs(self.slot)} GROUP BY {name} "
+                                                    "LIMIT 100000 OPTION max_matches=100000")
+        self.ids = np.unique(np.concatenate([_ids(text) for _, text in groups["category"]] or [np.zeros(0, np.int64)]))
+        self.size = len(self.ids)
+        self.live = np.ones(self.size, dtype=bool)
+        self.live_count = self.size
+        self.notice_of = np.searchsorted(keys, self.ids >> N_BITS).astype(np.int32)
+        self.n_of = (self.ids & ((1 << N_BITS) - 1)).astype(np.int32)
+        self.shard_of = np.array([shard_of(entry["id"], len(cluster)) for entry in self.catalog] + [0],
+                                 dtype=np.int32)[self.notice_of]
+        self.facets = {}
+        for facet in FACETS:
+            if facet.kind == "notice":
+                self.facets[facet.name] = counting.NoticeCodes(facet, self)
+            elif facet.kind == "paragraph":
+                self.facets[facet.name] = _single(facet, self._grouped(groups[facet.name], codes, facet.name),
+                                                  self.size)
+            else:
+                self.facets[facet.name] = _sets(facet, self._grouped(groups["types"], codes, "problem_type"),
+                                                self.size)
+        self._load_orders()
+        self._notices = OrderedDict()
+        self._displays = {}
+        self._cache_lock = threading.Lock()
+        self._lexicon, self._lexicon_lock = None, threading.Lock()
+
+    def _grouped(self, rows, codes, kind):
+        """{value: document numbers} of one facet's grouped rows."""
+        found = {}
+        for code, text in rows:
+            label = codes.get((kind, int(code)))
+            if label:
+                found.setdefault(label, []).append(np.searchsorted(self.ids, _ids(text)))
+        return {label: np.concatenate(parts) for label, parts in found.items()}
+
+    # --- matching and ranking, asked of the shards ---
+
+    def term_mask(self, term):
+        """Boolean mask over document numbers: the paragraphs whose fields hold the term (an exact substring)."""
+        parts = fold(term.text).split()
+        if not parts:
+            return self.live.copy()
+        if len(parts) > MAX_PARTS:
+            # Beyond this the phrases asked for would be too many; the pattern decides among those holding each part.
+            candidates = self.live.copy()
+            for part in parts:
+                candidates &= self.term_mask(type(term)(part, term.fields, term.phrase))
+            return candidates & self._verified(candidates, term)
+        fields = ",".join(FIELDS[name] for name in term.fields)
+        mask = np.zeros(self.size, dtype=bool)
+        mask[self._docnums(self.shards.ids(self.slot, f"@({fields}) ({' | '.join(term_phrases(parts))})"))] = True
+        return mask & self.live
+
+    def _docnums(self, ids):
+        """The document numbers of row ids (ids the snapshot does not hold are left out)."""
+        at = np.minimum(np.searchsorted(self.ids, ids), max(0, self.size - 1))
+        return at[self.ids[at] == ids] if self.size else at[:0]
+
+    def _verified(self, candidates, term):
+        """Which candidates hold a long term as its pattern says, read from the nodes."""
+        pattern = term_pattern(term.text)
+        held = np.zeros(self.size, dtype=bool)
+        docs = np.flatnonzero(candidates)
+        self.prefetch(docs)
+        for doc in docs.tolist():
+            entry, text, headings, *_ = self.paragraph(doc)
+            strings = {"text": [text], "headings": [" › ".join(headings)], "title": [entry.get("title") or ""],
+                       "issuer": [entry.get("issuer") or ""]}
+            held[doc] = any(pattern.search(fold(s)) for name in term.fields for s in strings[name])
+        return held
+
+    def word_weights(self, expression):
+        """Weight per document number (0 where none) of the paragraphs matching an expression over the word fields."""
+        ids, weights = self.shards.weights(self.slot, expression)
+        scores = np.zeros(self.size, dtype=np.float32)
+        at = np.minimum(np.searchsorted(self.ids, ids), max(0, self.size - 1))
+        keep = self.ids[at] == ids if self.size else at[:0] > 0
+        scores[at[keep]] = weights[keep].astype(np.float32) / 1000
+        return scores
+
+    # --- documents ---
+
+    def notice_at(self, index):
+        """The whole notice (the parser's dict) at this catalog index, read from its shard."""
+        with self._cache_lock:
+            if index in self._notices:
+                self._notices.move_to_end(index)
+                return self._notices[index]
+        entry = self.catalog[index]
+        shard = shard_of(entry["id"], len(self.shards.cluster))
+        rows = self.shards.cluster.rows(shard, f"SELECT notice FROM {layout.notices(self.slot)} WHERE id = %s",
+                                        (notice_key(entry["id"]),))
+        notice = json.loads(rows[0][0]) if rows else None
+        with self._cache_lock:
+            self._notices[index] = notice
+            while len(self._notices) > NOTICE_CACHE:
+                self._notices.popitem(last=False)
+        return notice
+
+    def notice(self, notice_id):
+        index = self.by_id.get(notice_id)
+        return None if index is None else self.notice_at(index)
+
+    def prefetch(self, docnums):
+        """Read the text and headings of these documents from their shards, a query per shard."""
+        wanted = [int(d) for d in np.asarray(docnums).tolist() if int(d) not in self._displays]
+        by_shard = {}
+        for doc in wanted:
+            by_shard.setdefault(int(self.shard_of[doc]), []).append(doc)
+        for shard, docs in by_shard.items():
+            for start in range(0, len(docs), 1000):
+                chunk = docs[start:start + 1000]
+                ids = ", ".join(str(int(self.ids[d])) for d in chunk)
+                rows = self.shards.cluster.rows(shard, f"SELECT id, display FROM {layout.paragraphs(self.slot)} "
+                                                       f"WHERE id IN ({ids}) LIMIT 1000 OPTION max_matches=1000")
+                found = {int(i): display for i, display in rows}
+                with self._cache_lock:
+                    for doc in chunk:
+                        self._displays[doc] = found.get(int(self.ids[doc]), '["", [], []]')
+                    while len(self._displays) > 4 * NOTICE_CACHE * 16:
+                        self._displays.pop(next(iter(self._displays)))
+
+    def paragraph(self, docnum):
+        """(catalog entry, text, headings, category, role, problem types) of a document."""
+        docnum = int(docnum)
+        if docnum not in self._displays:
+            self.prefetch([docnum])
+        text, headings, types = json.loads(self._displays.get(docnum, '["", [], []]'))
+        return (self.catalog[int(self.notice_of[docnum])], text, headings, self.facets["category"].value(docnum),
+                self.facets["role"].value(docnum), types)
+
+    # --- words ---
+
+    @property
+    def lexicon(self):
+        return self
+
+    def get(self):
+        """The lexicon (did-you-mean, completions) of this version, built on first use from every shard's words."""
+        if self._lexicon is None:
+            with self._lexicon_lock:
+                if self._lexicon is None:
+                    counts = {}
+                    for shard in range(len(self.shards.cluster)):
+                        for word, count in _read_all(self.shards.cluster, shard, layout.words(self.slot),
+                                                     "value, paragraphs"):
+                            counts[word] = counts.get(word, 0) + int(count)
+                    self._lexicon = Lexicon(self, counts)
+        return self._lexicon
+
+
+def _ids(text):
+    return np.array(text.split(","), dtype=np.int64) if text else np.zeros(0, np.int64)
+
+
+def _read_all(cluster, shard, table, columns):
+    """Every row of a table of one node (the given columns), read in pages by id."""
+    found, last = [], 0
+    while True:
+        rows = cluster.rows(shard, f"SELECT id, {columns} FROM {table} WHERE id > %s ORDER BY id ASC "
+                                   f"LIMIT {PAGE} OPTION max_matches={PAGE}", (last,))
+        found += [row[1] if len(row) == 2 else row[1:] for row in rows]
+        if len(rows) < PAGE:
+            return found
+        last = rows[-1][0]
+
+
+def _single(facet, grouped, size):
+    """A paragraph facet (one value per paragraph) from {value: document numbers}."""
+    codes = counting.ParagraphCodes.__new__(counting.ParagraphCodes)
+    counting._Codes.__init__(codes, facet, sorted(grouped))
+    codes.of_doc = np.full(size, -1, dtype=np.int32)
+    for value, docs in grouped.items():
+        codes.of_doc[docs] = codes.index[value]
+    return codes
+
+
+def _sets(facet, grouped, size):
+    """A paragraph-set facet (several values per paragraph) from {value: document numbers}."""
+    codes = counting.ParagraphSets.__new__(counting.ParagraphSets)
+    values = sorted(grouped)
+    held = np.zeros((size, max(1, len(values))), dtype=bool)
+    for i, value in enumerate(values):
+        held[grouped[value], i] = True
+    combos, combo_of = np.unique(held, axis=0, return_inverse=True)
+    codes.combos = [tuple(values[i] for i in np.flatnonzero(row)) for row in combos]
+    counting._Codes.__init__(codes, facet, values)
+    codes.combo_of = combo_of.reshape(-1).astype(np.int32)
+    codes.members = np.zeros((max(1, len(codes.combos)), max(1, len(values))), dtype=np.int64)
+    for c, combo in enumerate(codes.combos):
+        for v in combo:
+            codes.members[c, codes.index[v]] = 1
+    return codes
