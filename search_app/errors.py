@@ -3,7 +3,7 @@
 from flask import current_app, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
 
-from indexer.errors import IndexUnavailable, QueryError
+from indexer.errors import IndexUnavailable, NodeUnavailable, QueryError
 
 SENTENCES = {
     400: "请求有误，请检查地址中的参数。",
@@ -28,6 +28,8 @@ def bad_request(exc):
 def index_unavailable(exc):
     # The detail names server paths: log it for the operator, tell the user what to do.
     current_app.logger.warning("index unavailable: %s", exc)
+    if isinstance(exc, NodeUnavailable):  # a sentence for users, naming the search node that does not answer
+        return respond(503, str(exc))
     return respond(503, SENTENCES[503])
 
 

@@ -167,3 +167,32 @@ def _alive(pid):
         return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
     except OSError:
         return False
+
+
+def status(nodes):
+    """Lines saying, per node, whether it answers, what each slot holds and which version is live."""
+    from .nodes import Cluster
+    from .versions import live, states
+
+    cluster = Cluster(nodes)
+    found, lines = {}, []
+    for shard, address in enumerate(nodes):
+        try:
+            found.update(states(cluster, [shard]))
+        except NoticeSearchError as exc:
+            lines.append(f"  down  node {shard + 1} {address}: {getattr(exc, 'reason', exc)}")
+    version = live(found, len(nodes)) if len(found) == len(nodes) else None
+    head = (f"live: version {version.generation} (slot {version.slot}), {version.total_paragraphs:,} paragraphs, "
+            f"{sum(version.notices):,} notices on {len(nodes)} nodes" if version else
+            "live: no version is complete on every node" + ("" if len(found) == len(nodes) else " that answers"))
+    for shard in sorted(found):
+        slots = []
+        for row in sorted(found[shard], key=lambda r: r["slot"]):
+            what = "complete" if row["complete"] else "loading or failed"
+            mark = " (live)" if version and row["generation"] == version.generation else ""
+            slots.append(f"slot {layout.SLOTS[row['slot'] - 1]}: version {row['generation']} {what}{mark}, shard "
+                         f"{row['shard'] + 1} of {row['shards']}, {row['paragraphs']:,} paragraphs, "
+                         f"{row['notices']:,} notices")
+        lines.append(f"  up    node {shard + 1} {nodes[shard]}: " + ("; ".join(slots) or "empty"))
+    cluster.close()
+    return [head] + sorted(lines, key=lambda line: int(line.split("node ")[1].split()[0]))

@@ -24,7 +24,7 @@ from pathlib import Path
 from .. import catalog, config, datafiles, writers
 from ..analysis import word_counts
 from ..build import Summary, index_version
-from ..errors import BuildError, NodeUnavailable
+from ..errors import BuildError, IndexUnavailable, NodeUnavailable
 from ..notice import Notice
 from ..progress import Progress
 from ..schema import HEADING_SEPARATOR
@@ -337,3 +337,15 @@ def _load(action, data_dir, nodes, progress, procs, incremental):
     summary.seconds = time.monotonic() - started
     cluster.close()
     return summary
+
+
+def is_stale(data_dir, nodes):
+    """True when the nodes hold no live version, or one loaded from other files or by other code."""
+    try:
+        version = versions.require_live(Cluster(nodes))
+    except NodeUnavailable:
+        raise
+    except IndexUnavailable:  # no version is live yet
+        return True
+    stamp = datafiles.fingerprint(datafiles.data_files(data_dir))
+    return version.info.get("fingerprint") != stamp or version.info.get("version") != index_version()
