@@ -83,28 +83,40 @@ class Cluster:
     def execute(self, shard, sql, args=None, many=None):
         """Run one statement on a node; its rows (tuples), and the warnings the node gave.
 
-        A connection that fails is dropped, so the next call connects anew; a
-        node that cannot be reached raises NodeUnavailable naming it.
+        A connection that fails is dropped. A question (SELECT, SHOW) that
+        fails on a connection kept from before is asked once more on a new
+        one: the node may have restarted since. A node that cannot be reached
+        raises NodeUnavailable naming it.
         """
-        connection = self._connection(shard)
+        kept = shard in self._local.__dict__.get("connections", {})
         try:
-            with connection.cursor() as cursor:
-                if many is not None:
-                    cursor.executemany(sql, many)
-                else:
-                    cursor.execute(sql, args)
-                rows = cursor.fetchall()
-                warnings = ()
-                if connection.warning_count if hasattr(connection, "warning_count") else False:
-                    cursor.execute("SHOW WARNINGS")
-                    warnings = tuple(row[2] for row in cursor.fetchall())
-                return rows, warnings
+            return self._execute(shard, sql, args, many)
         except (pymysql.err.OperationalError, pymysql.err.InterfaceError, OSError) as exc:
             self._drop(shard)
+            if kept and many is None and sql.lstrip()[:4].upper() in ("SELE", "SHOW"):
+                try:
+                    return self._execute(shard, sql, args, many)
+                except (pymysql.err.OperationalError, pymysql.err.InterfaceError, OSError) as again:
+                    self._drop(shard)
+                    raise self.unavailable(shard, again) from None
             raise self.unavailable(shard, exc) from None
         except pymysql.err.MySQLError:
             self._drop(shard)
             raise
+
+    def _execute(self, shard, sql, args, many):
+        connection = self._connection(shard)
+        with connection.cursor() as cursor:
+            if many is not None:
+                cursor.executemany(sql, many)
+            else:
+                cursor.execute(sql, args)
+            rows = cursor.fetchall()
+            warnings = ()
+            if cursor._result is not None and cursor._result.warning_count:
+                cursor.execute("SHOW WARNINGS")
+                warnings = tuple(row[2] for row in cursor.fetchall())
+            return rows, warnings
 
     def rows(self, shard, sql, args=None):
         return self.execute(shard, sql, args)[0]

@@ -1,0 +1,246 @@
+"""The sphinx backend against the embedded one, on real searchd nodes: same matches, same counts, faults.
+
+A fixture starts local clusters of two `searchd` each on 127.0.0.1, with their
+configuration and data under the test's temporary folder (`./dev test`
+installs Debian's sphinxsearch). Every benchmark query is asked of both
+backends over the same notices, the shipped ones and a 1,000-notice bench
+corpus; the exact and the partial tier must hold the same paragraphs and
+every facet the same counts. Then the faults: a node killed, a node back, a
+load killed halfway.
+"""
+
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from indexer import settings
+from indexer.build import rebuild
+from indexer.folding import fold
+from indexer.sphinx import cluster, layout, load, versions
+from indexer.sphinx.nodes import Cluster
+from search_core.backend import open_backend
+from search_core.query import parse, term_pattern
+from search_core.results import SearchRequest
+from search_app import create_app
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "bench"))
+from queries import QUERIES  # noqa: E402
+
+pytestmark = pytest.mark.skipif(shutil.which("searchd") is None,
+                                reason="searchd is not installed (./dev test installs Debian's sphinxsearch)")
+#: Queries beyond the benchmark's: scopes, a phrase with a space, punctuation, one character.
+EXTRA = [("scope", "标题:整改", {}), ("scope", "单位:局 整改", {}), ("phrase", '"整改 措施"', {}),
+         ("phrase", '"，"', {}), ("word", "的", {}), ("word", "a", {}), ("word", "2023年", {})]
+
+
+def _free_base(count):
+    """A port P such that P .. P + 2 * count - 1 are free on 127.0.0.1."""
+    for base in range(21000, 40000, 97):
+        try:
+            for port in range(base, base + 2 * count):
+                with socket.socket() as sock:
+                    sock.bind(("127.0.0.1", port))
+            return base
+        except OSError:
+            continue
+    raise RuntimeError("no free ports")
+
+
+@pytest.fixture(scope="module")
+def make_cluster(tmp_path_factory):
+    """Start a local cluster of two nodes (a folder per call); stop them all at the end."""
+    folders = []
+
+    def make():
+        folder = tmp_path_factory.mktemp("cluster")
+        nodes = cluster.init(folder, 2, _free_base(2))
+        folders.append(folder)
+        cluster.start(folder)
+        return folder, nodes
+
+    yield make
+    for folder in folders:
+        cluster.stop(folder)
+
+
+def _config(nodes, **more):
+    return settings.as_dict({"BACKEND": "sphinx", "SPHINX_NODES": ",".join(nodes), **more})
+
+
+@pytest.fixture(scope="module")
+def shipped(make_cluster, data_dir, index_dir):
+    """A cluster loaded with the shipped notices, and the embedded backend over the same notices."""
+    folder, nodes = make_cluster()
+    summary = load.rebuild(data_dir, nodes, procs=1)
+    assert (summary.notices, summary.skipped) == (5, [])
+    return {"folder": folder, "nodes": nodes, "data": data_dir,
+            "embedded": open_backend(settings.as_dict({"INDEX_DIR": index_dir})),
+            "sphinx": open_backend(_config(nodes))}
+
+
+@pytest.fixture(scope="module")
+def bench(make_cluster, tmp_path_factory):
+    """A cluster and an embedded index of the seeded 1,000-notice bench corpus."""
+    import corpus
+
+    root = tmp_path_factory.mktemp("bench")
+    notices = corpus.generate(root / "corpus", 1000, 1)
+    rebuild(notices, root / "index")
+    folder, nodes = make_cluster()
+    load.rebuild(notices, nodes)
+    return {"notices": notices, "embedded": open_backend(settings.as_dict({"INDEX_DIR": root / "index"})),
+            "sphinx": open_backend(_config(nodes))}
+
+
+def matched(backend, request):
+    """(exact, partial): the (notice id, n) of the paragraphs of each tier."""
+    match = backend._match(request)
+    snap = match.snap
+    keys = [(snap.catalog[int(snap.notice_of[d])]["id"], int(snap.n_of[d])) for d in match.docs.tolist()]
+    return (sorted(k for k, e in zip(keys, match.exact.tolist()) if e),
+            sorted(k for k, e in zip(keys, match.exact.tolist()) if not e))
+
+
+def counted(backend, request):
+    result = backend.search(replace(request, per_page=1))
+    return ((result.total, result.exact, result.partial, result.total_notices),
+            [(f.name, [(v.value, v.count, v.selected) for v in f.values], f.available) for f in result.facets])
+
+
+def _compare(pair, queries):
+    differ = []
+    for kind, q, filters in queries:
+        request = SearchRequest(q=q, filters=filters)
+        if matched(pair["embedded"], request) != matched(pair["sphinx"], request) \
+                or counted(pair["embedded"], request) != counted(pair["sphinx"], request):
+            differ.append(q)
+    return differ
+
+
+def test_every_bench_query_matches_and_counts_as_the_embedded_backend_on_the_shipped_notices(shipped):
+    assert _compare(shipped, QUERIES + tuple(EXTRA)) == []
+    assert counted(shipped["sphinx"], SearchRequest(q="整改"))[0][0] > 100
+
+
+def test_every_bench_query_matches_and_counts_as_the_embedded_backend_on_1000_notices(bench):
+    assert _compare(bench, QUERIES + tuple(EXTRA)) == []
+    totals = [counted(bench["sphinx"], SearchRequest(q=q, filters=f))[0][0] for _, q, f in QUERIES]
+    assert sum(1 for t in totals if t) > len(QUERIES) * 3 // 4  # the comparison is about real matches
+
+
+def test_quoted_phrases_find_exactly_the_paragraphs_holding_them(bench):
+    sphinx = bench["sphinx"]
+    snap = sphinx.snapshot()
+    texts = {}
+    for entry in snap.catalog:
+        for p in sphinx.notice(entry["id"])["paragraphs"]:
+            texts[(entry["id"], p["n"])] = fold(p["text"])
+    phrases = [q for kind, q, filters in QUERIES if kind == "phrase" and not filters] + ['"，"', '"整改 措施"']
+    for q in phrases:
+        pattern = term_pattern(parse(q).clauses[0][0].text)  # its folded parts, any whitespace between them
+        want = sorted(key for key, text in texts.items() if pattern.search(text))
+        exact, _partial = matched(sphinx, SearchRequest(q=q))
+        assert exact == want, q
+
+
+def test_hits_and_exports_read_the_same_paragraphs_and_marks(shipped):
+    request = SearchRequest(q="差旅费 报销 退还", per_page=5)
+    a, b = shipped["embedded"].search(request), shipped["sphinx"].search(request)
+    assert {(h.notice_id, h.n, h.text, tuple(h.spans), h.match) for h in b.hits} <= \
+        {(h.notice_id, h.n, h.text, tuple(h.spans), h.match) for h in shipped["embedded"].all_hits(request)}
+    assert len(b.hits) == len(a.hits) == 5
+    exported = list(shipped["sphinx"].all_hits(SearchRequest(q="整改"), highlight=False))
+    assert sorted((h.notice_id, h.n, h.text) for h in exported) == \
+        sorted((h.notice_id, h.n, h.text) for h in shipped["embedded"].all_hits(SearchRequest(q="整改"), False))
+    notice = shipped["sphinx"].notice(b.hits[0].notice_id)
+    assert notice == shipped["embedded"].notice(b.hits[0].notice_id)
+    assert [c.text for c in shipped["sphinx"].suggest("szyd")] == [c.text for c in shipped["embedded"].suggest("szyd")]
+
+
+def test_a_node_down_is_a_503_naming_it_or_flagged_partial_results_and_whole_again_when_back(shipped):
+    folder, nodes, data = shipped["folder"], shipped["nodes"], shipped["data"]
+    strict = create_app({"TESTING": True, "DATA_DIR": data, **_config(nodes)}).test_client()
+    partial = create_app({"TESTING": True, "DATA_DIR": data, **_config(nodes, SPHINX_PARTIAL_RESULTS=True)}
+                         ).test_client()
+    whole = strict.get("/api/search?q=整改").get_json()
+    assert whole["ok"] and whole["missing_shards"] == [] and whole["total"] > 0
+    cluster.kill(folder, 1)
+    try:
+        answer = strict.get("/api/search?q=整改")
+        assert answer.status_code == 503
+        assert nodes[1] in answer.get_json()["error"] and "分片" in answer.get_json()["error"]
+        flagged = partial.get("/api/search?q=整改").get_json()
+        assert flagged["missing_shards"] == [{"shard": 2, "node": nodes[1]}]
+        assert 0 < flagged["total"] < whole["total"]
+        assert any(nodes[1] in note for note in flagged["notes"])
+    finally:
+        cluster.start(folder)
+    for client in (strict, partial):
+        again = client.get("/api/search?q=整改").get_json()
+        assert (again["total"], again["missing_shards"]) == (whole["total"], [])
+
+
+def test_a_load_killed_halfway_leaves_the_old_version_serving(shipped, bench):
+    nodes, sphinx = shipped["nodes"], shipped["sphinx"]
+    before = versions.require_live(Cluster(nodes))
+    total = sphinx.search(SearchRequest(q="整改")).total
+    command = [sys.executable, "-m", "indexer.cli", "rebuild", "--backend", "sphinx", "--nodes", ",".join(nodes),
+               "--data", str(bench["notices"]), "--procs", "1"]
+    process = subprocess.Popen(command, cwd=ROOT, start_new_session=True, stdout=subprocess.DEVNULL,
+                               stderr=subprocess.DEVNULL)
+    loading = "b" if before.slot == "a" else "a"
+    probe = Cluster(nodes)
+    deadline = time.monotonic() + 120
+    try:
+        while time.monotonic() < deadline:  # until the new version holds some rows
+            probe.rows(0, f"SELECT id FROM {layout.paragraphs(loading)} LIMIT 1")
+            if int(probe.meta(0).get("total_found", 0)) > 500:
+                break
+            time.sleep(0.2)
+        else:
+            pytest.fail("the load wrote nothing within two minutes")
+    finally:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
+    assert versions.require_live(Cluster(nodes)) == before
+    assert sphinx.search(SearchRequest(q="整改")).total == total
+    status = "\n".join(cluster.status(nodes))
+    assert f"live: version {before.generation}" in status and "loading or failed" in status
+    assert load.update(shipped["data"], nodes, procs=1).generation == ""  # nothing changed: nothing to load
+    after = load.rebuild(shipped["data"], nodes, procs=1)
+    assert after.generation and versions.require_live(Cluster(nodes)).generation > before.generation
+    assert sphinx.search(SearchRequest(q="整改")).total == total
+
+
+def test_nodes_listed_out_of_order_are_refused_with_the_reason(shipped):
+    backend = open_backend(_config(list(reversed(shipped["nodes"]))))
+    with pytest.raises(Exception, match="listed"):
+        backend.open()
+
+
+def test_the_cluster_commands(tmp_path):
+    base = _free_base(1)
+    run = [sys.executable, "-m", "indexer.cli", "cluster"]
+    out = subprocess.run(run + ["init", "--dir", str(tmp_path / "c"), "--nodes", "1", "--port-base", str(base)],
+                         capture_output=True, text=True, cwd=ROOT)
+    assert out.returncode == 0 and f"127.0.0.1:{base}" in out.stdout
+    try:
+        assert subprocess.run(run + ["start", "--dir", str(tmp_path / "c")], cwd=ROOT).returncode == 0
+        status = subprocess.run(run + ["status", "--dir", str(tmp_path / "c")], capture_output=True, text=True,
+                                cwd=ROOT)
+        assert status.returncode == 0
+        assert status.stdout.splitlines()[0] == "live: no version is complete on every node"
+        assert f"up    node 1 127.0.0.1:{base}: empty" in status.stdout
+    finally:
+        subprocess.run(run + ["stop", "--dir", str(tmp_path / "c")], cwd=ROOT)
+    down = subprocess.run(run + ["status", "--dir", str(tmp_path / "c")], capture_output=True, text=True, cwd=ROOT)
+    assert down.returncode == 1 and f"down  node 1 127.0.0.1:{base}" in down.stdout
