@@ -245,3 +245,35 @@ def test_the_cluster_commands(tmp_path):
         subprocess.run(run + ["stop", "--dir", str(tmp_path / "c")], cwd=ROOT)
     down = subprocess.run(run + ["status", "--dir", str(tmp_path / "c")], capture_output=True, text=True, cwd=ROOT)
     assert down.returncode == 1 and f"down  node 1 127.0.0.1:{base}" in down.stdout
+
+
+def test_an_update_loads_added_changed_and_removed_notices_as_a_rebuild_would(make_cluster, data, tmp_path):
+    _folder, nodes = make_cluster()
+    load.rebuild(data, nodes, procs=1)
+    first = sorted(data.glob("*.txt"))
+    first[0].unlink()
+    shutil.copy(ROOT / "tests" / "notices" / "web" / "001.txt", data / "web-001.txt")
+    (data / "moved").mkdir()
+    first[1].rename(data / "moved" / first[1].name)
+    summary = load.update(data, nodes, procs=1)
+    assert (summary.files["added"], summary.files["removed"]) == (2, 2)  # a move is a removal and an addition
+    rebuild(data, tmp_path / "index")
+    pair = {"embedded": open_backend(settings.as_dict({"INDEX_DIR": tmp_path / "index"})),
+            "sphinx": open_backend(_config(nodes))}
+    assert _compare(pair, [q for q in QUERIES if q[0] in ("word", "phrase")][:12]) == []
+    moved = next(e for e in pair["sphinx"].notices() if e["source"].startswith("moved/"))
+    assert pair["sphinx"].notice(moved["id"])["source"] == f"moved/{first[1].name}"
+
+
+def test_notice_index_search_answers_from_the_cluster(shipped):
+    import json
+
+    run = [sys.executable, "-m", "indexer.cli", "search", "差旅费", '"整改措施"', "--json", "--limit", "3"]
+    embedded = subprocess.run(run, capture_output=True, text=True, cwd=ROOT,
+                              env={**os.environ, "NOTICE_SEARCH_INDEX": str(shipped["embedded"].index_dir)})
+    sphinx = subprocess.run(run + ["--backend", "sphinx", "--nodes", ",".join(shipped["nodes"])],
+                            capture_output=True, text=True, cwd=ROOT)
+    assert sphinx.returncode == 0, sphinx.stderr
+    totals = [[(line["total"], line["exact"]) for line in map(json.loads, out.stdout.splitlines())]
+              for out in (embedded, sphinx)]
+    assert totals[0] == totals[1] and totals[1][0][0] > 0

@@ -113,6 +113,8 @@ class Cluster:
                 cursor.execute(sql, args)
             rows = cursor.fetchall()
             warnings = ()
+            # A distributed table reports an agent that failed as a warning, not an error; PyMySQL keeps the
+            # warning count of the last result only on it (pinned in setup.cfg).
             if cursor._result is not None and cursor._result.warning_count:
                 cursor.execute("SHOW WARNINGS")
                 warnings = tuple(row[2] for row in cursor.fetchall())

@@ -74,11 +74,12 @@ def require_live(cluster):
     found = states(cluster)
     version = live(found, len(cluster))
     if version is None:
-        raise IndexUnavailable(_why_none(cluster, found))
+        raise IndexUnavailable(why_none(cluster, found))
     return version
 
 
-def _why_none(cluster, found):
+def why_none(cluster, found):
+    """Why no version is live on nodes that all answer: nodes listed out of order, or nothing loaded yet."""
     for shard, rows in found.items():
         for row in rows:
             if row["complete"] and (row["shard"], row["shards"]) != (shard, len(cluster)):

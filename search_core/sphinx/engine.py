@@ -105,7 +105,7 @@ class SphinxBackend(EmbeddedBackend):
             return _Partial(snap, snap.live & ~np.isin(snap.shard_of, gone)), ranker
         version = versions.live(found, len(self.shards.cluster))
         if version is None:
-            raise IndexUnavailable(versions._why_none(self.shards.cluster, found))
+            raise IndexUnavailable(versions.why_none(self.shards.cluster, found))
         if self._loaded is None or self._loaded[0].version != version:
             with self._lock:
                 if self._loaded is None or self._loaded[0].version != version:

@@ -17,6 +17,7 @@ import numpy as np
 
 from indexer.folding import fold
 from indexer.notice import display_title
+from indexer.schema import HEADING_SEPARATOR
 from indexer.sphinx import layout
 from indexer.sphinx.nodes import N_BITS, notice_key, shard_of
 from indexer.sphinx.tokens import term_phrases
@@ -83,7 +84,7 @@ class SphinxSnapshot:
         self._notices = OrderedDict()
         self._displays = {}
         self._cache_lock = threading.Lock()
-        self._lexicon, self._lexicon_lock = None, threading.Lock()
+        self.lexicon = _LazyLexicon(self)
 
     def _grouped(self, rows, codes, kind):
         """{value: document numbers} of one facet's grouped rows."""
@@ -125,9 +126,9 @@ class SphinxSnapshot:
         self.prefetch(docs)
         for doc in docs.tolist():
             entry, text, headings, *_ = self.paragraph(doc)
-            strings = {"text": [text], "headings": [" › ".join(headings)], "title": [entry.get("title") or ""],
-                       "issuer": [entry.get("issuer") or ""]}
-            held[doc] = any(pattern.search(fold(s)) for name in term.fields for s in strings[name])
+            strings = {"text": text, "headings": HEADING_SEPARATOR.join(headings), "title": entry.get("title") or "",
+                       "issuer": entry.get("issuer") or ""}
+            held[doc] = any(pattern.search(fold(strings[name])) for name in term.fields)
         return held
 
     def word_weights(self, expression):
@@ -190,23 +191,23 @@ class SphinxSnapshot:
         return (self.catalog[int(self.notice_of[docnum])], text, headings, self.facets["category"].value(docnum),
                 self.facets["role"].value(docnum), types)
 
-    # --- words ---
 
-    @property
-    def lexicon(self):
-        return self
+class _LazyLexicon:
+    """A version's lexicon (did-you-mean, completions), built on first use from every shard's word counts."""
+
+    def __init__(self, snap):
+        self._snap, self._lexicon, self._lock = snap, None, threading.Lock()
 
     def get(self):
-        """The lexicon (did-you-mean, completions) of this version, built on first use from every shard's words."""
         if self._lexicon is None:
-            with self._lexicon_lock:
+            with self._lock:
                 if self._lexicon is None:
-                    counts = {}
-                    for shard in range(len(self.shards.cluster)):
-                        for word, count in _read_all(self.shards.cluster, shard, layout.words(self.slot),
+                    snap, counts = self._snap, {}
+                    for shard in range(len(snap.shards.cluster)):
+                        for word, count in _read_all(snap.shards.cluster, shard, layout.words(snap.slot),
                                                      "value, paragraphs"):
                             counts[word] = counts.get(word, 0) + int(count)
-                    self._lexicon = Lexicon(self, counts)
+                    self._lexicon = Lexicon(snap, counts)
         return self._lexicon
 
 
