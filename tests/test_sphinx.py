@@ -39,7 +39,8 @@ pytestmark = pytest.mark.skipif(shutil.which("searchd") is None,
                                 reason="searchd is not installed (./dev test installs Debian's sphinxsearch)")
 #: Queries beyond the benchmark's: scopes, a phrase with a space, punctuation, one character.
 EXTRA = [("scope", "标题:整改", {}), ("scope", "单位:局 整改", {}), ("phrase", '"整改 措施"', {}),
-         ("phrase", '"，"', {}), ("word", "的", {}), ("word", "a", {}), ("word", "2023年", {})]
+         ("phrase", '"，"', {}), ("word", "的", {}), ("word", "a", {}), ("word", "2023年", {}),
+         ("phrase", '"巡 察 整 改 工 作 领 导 小 组"', {}), ("word", "整改 措施", {})]
 
 
 def _free_base(count):

@@ -32,6 +32,10 @@ from ..query import term_pattern
 PAGE = 5000
 #: Most parts (separated by whitespace) of one quoted term: each gap doubles the phrases asked for.
 MAX_PARTS = 7
+#: Paragraphs (text, headings, problem types) a snapshot keeps once read, the most recent.
+DISPLAYS = 20000
+#: The display of a paragraph a shard no longer holds (a version being replaced under a long export).
+EMPTY = '["", [], []]'
 #: The index fields each query field searches.
 FIELDS = {"text": "text", "headings": "headings", "title": "title", "issuer": "issuer"}
 
@@ -164,30 +168,37 @@ class SphinxSnapshot:
         return None if index is None else self.notice_at(index)
 
     def prefetch(self, docnums):
-        """Read the text and headings of these documents from their shards, a query per shard."""
-        wanted = [int(d) for d in np.asarray(docnums).tolist() if int(d) not in self._displays]
-        by_shard = {}
-        for doc in wanted:
+        """Read the text and headings of these documents from their shards (a query per shard and 1,000), and keep
+        the most recent ones."""
+        wanted = [d for d in dict.fromkeys(int(d) for d in np.asarray(docnums).tolist()) if d not in self._displays]
+        self._fetch(wanted)
+
+    def _fetch(self, docs):
+        """{document number: its display JSON}, read from the shards and kept."""
+        by_shard, found = {}, {}
+        for doc in docs:
             by_shard.setdefault(int(self.shard_of[doc]), []).append(doc)
-        for shard, docs in by_shard.items():
-            for start in range(0, len(docs), 1000):
-                chunk = docs[start:start + 1000]
+        for shard, docs_of_shard in by_shard.items():
+            for start in range(0, len(docs_of_shard), 1000):
+                chunk = docs_of_shard[start:start + 1000]
                 ids = ", ".join(str(int(self.ids[d])) for d in chunk)
                 rows = self.shards.cluster.rows(shard, f"SELECT id, display FROM {layout.paragraphs(self.slot)} "
                                                        f"WHERE id IN ({ids}) LIMIT 1000 OPTION max_matches=1000")
-                found = {int(i): display for i, display in rows}
-                with self._cache_lock:
-                    for doc in chunk:
-                        self._displays[doc] = found.get(int(self.ids[doc]), '["", [], []]')
-                    while len(self._displays) > 4 * NOTICE_CACHE * 16:
-                        self._displays.pop(next(iter(self._displays)))
+                by_id = {int(i): display for i, display in rows}
+                found.update((doc, by_id.get(int(self.ids[doc]), EMPTY)) for doc in chunk)
+        with self._cache_lock:
+            self._displays.update(found)
+            while len(self._displays) > DISPLAYS:
+                self._displays.pop(next(iter(self._displays)))
+        return found
 
     def paragraph(self, docnum):
         """(catalog entry, text, headings, category, role, problem types) of a document."""
         docnum = int(docnum)
-        if docnum not in self._displays:
-            self.prefetch([docnum])
-        text, headings, types = json.loads(self._displays.get(docnum, '["", [], []]'))
+        display = self._displays.get(docnum)
+        if display is None:
+            display = self._fetch([docnum])[docnum]
+        text, headings, types = json.loads(display)
         return (self.catalog[int(self.notice_of[docnum])], text, headings, self.facets["category"].value(docnum),
                 self.facets["role"].value(docnum), types)
 
