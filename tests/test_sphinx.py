@@ -278,3 +278,12 @@ def test_notice_index_search_answers_from_the_cluster(shipped):
     totals = [[(line["total"], line["exact"]) for line in map(json.loads, out.stdout.splitlines())]
               for out in (embedded, sphinx)]
     assert totals[0] == totals[1] and totals[1][0][0] > 0
+
+
+def test_a_file_the_parser_cannot_read_is_reported_and_not_read_again_by_each_update(make_cluster, data):
+    _folder, nodes = make_cluster()
+    (data / "empty.txt").write_bytes(b"   \n")
+    first = load.rebuild(data, nodes, procs=1)
+    assert [source for source, _ in first.skipped] == ["empty.txt"] and first.notices == 5
+    again = load.update(data, nodes, procs=1)
+    assert (again.generation, again.skipped) == ("", first.skipped)

@@ -275,11 +275,16 @@ def _load(action, data_dir, nodes, progress, procs, incremental):
                          "nothing was loaded; give the right folder with --data or NOTICE_SEARCH_DATA.")
     jobs = datafiles.scan(files, summary, [])
     kept = {}
+    unreadable = {}  # sha256 -> why the parser could not read it, kept in the version for the next update
     if incremental and current is None:
         summary.notes.append("there was no complete version on the nodes: loaded everything")
         summary.action = "rebuild"
     elif incremental:
         live_ids = _live_notices(cluster, current)
+        failed = current.info.get("skipped", {})  # files the live version's load could not read, by hash
+        unreadable.update((job.sha256, failed[job.sha256]) for job in jobs if job.sha256 in failed)
+        summary.skipped += [(job.source, failed[job.sha256]) for job in jobs if job.sha256 in failed]
+        jobs = [job for job in jobs if job.sha256 not in failed]
         kept = {job.sha256[:16]: job.source for job in jobs if job.sha256[:16] in live_ids}
         summary.files.update(added=sum(1 for j in jobs if j.source not in live_ids.values()),
                              changed=sum(1 for j in jobs if j.source in live_ids.values()
@@ -300,9 +305,11 @@ def _load(action, data_dir, nodes, progress, procs, incremental):
     load = _Load(cluster, slot)
     progress.start("loading", len(jobs) + len(kept))
     try:
+        sha = {job.source: job.sha256 for job in jobs}
         for source, prepared, reason in _in_workers(_parse_job, jobs, (data_dir,), procs):
             if prepared is None:
                 summary.skipped.append((source, reason))
+                unreadable[sha[source]] = reason
             else:
                 load.add(prepared)
             progress.advance()
@@ -327,7 +334,7 @@ def _load(action, data_dir, nodes, progress, procs, incremental):
     if not versions.still_ours(cluster, slot, token):
         raise BuildError("Another load of the same nodes started meanwhile; this one stopped without switching, "
                          "and the live version was left as it was.")
-    info = {"created": time.strftime("%Y-%m-%dT%H:%M:%S"), "version": index_version(),
+    info = {"created": time.strftime("%Y-%m-%dT%H:%M:%S"), "version": index_version(), "skipped": unreadable,
             "fingerprint": datafiles.fingerprint(files)}
     for shard in range(len(cluster)):
         versions.mark_complete(cluster, shard, slot, generation, token, load.paragraphs[shard], load.notices[shard],
