@@ -110,22 +110,22 @@ def start(folder, only=None):
 
 
 def stop(folder, only=None):
-    """Stop every node (or node `only`) of a local cluster; wait until each has exited."""
+    """Stop every node (or node `only`) of a local cluster, all at once; wait until each has exited."""
     folder, nodes = _read(folder)
+    stopping = []
     for i, address in enumerate(nodes):
-        if only is not None and i != only:
-            continue
-        node = folder / f"node-{i}"
-        pid = _pid(node)
-        if pid is None:
+        pid = _pid(folder / f"node-{i}")
+        if pid is None or only is not None and i != only:
             continue
         try:
             os.kill(pid, signal.SIGTERM)
         except ProcessLookupError:
             continue
-        deadline = time.monotonic() + WAIT
+        stopping.append((i, address, pid))
+    deadline = time.monotonic() + WAIT
+    for i, address, pid in stopping:
         while _alive(pid) and time.monotonic() < deadline:
-            time.sleep(0.1)
+            time.sleep(0.05)
         if _alive(pid):
             raise NoticeSearchError(f"node {i} ({address}, process {pid}) did not stop within {WAIT} s.")
 

@@ -12,7 +12,8 @@ TABLE), so every table a version needs is declared twice, in two slots `a` and
   paragraph number, facet codes and the text as written (`display`);
 * `all_paragraphs_<slot>`: the distributed table queries go to: this node's
   shard locally, every other node's as an agent;
-* `notices_<slot>`: its shard of the notices: catalog entry and the parser's JSON;
+* `notices_<slot>`: its shard of the notices: catalog entry and the parser's JSON (compressed:
+  nodes keep string attributes in memory);
 * `words_<slot>`: how many of its paragraphs hold each jieba word (for
   did-you-mean and completions);
 * `facet_values_<slot>`: the codes of the paragraph facets (the same on every node);

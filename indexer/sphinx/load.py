@@ -30,7 +30,7 @@ from ..progress import Progress
 from ..schema import HEADING_SEPARATOR
 from . import layout, versions
 from .nodes import Cluster, N_BITS, notice_key, row_id, shard_of
-from .tokens import indexed, word_token
+from .tokens import indexed, packed, unpacked, word_token
 
 #: Rows per INSERT statement.
 BATCH = 400
@@ -62,7 +62,7 @@ def prepare(notice):
         paragraphs.append((p.n, indexed(p.text), indexed(path), words, heading_words, p.category or "",
                            p.role or "", list(p.problem_types), json.dumps([p.text, p.headings, p.problem_types], ensure_ascii=False),
                            sorted(held)))
-    return {"id": notice.id, "json": json.dumps(notice.to_dict(), ensure_ascii=False), "entry": catalog.entry(notice),
+    return {"id": notice.id, "json": packed(notice.to_dict()), "entry": catalog.entry(notice),
             "title": indexed(title), "issuer": indexed(issuer), "title_words": title_words, "paragraphs": paragraphs}
 
 
@@ -76,8 +76,8 @@ def _parse_job(job, data_dir):
         return job.source, None, str(exc)
 
 
-def _prepare_json(line):
-    return None, prepare(Notice.from_dict(json.loads(line))), None
+def _prepare_dict(data):
+    return None, prepare(Notice.from_dict(data)), None
 
 
 def _in_workers(function, items, extra, procs):
@@ -234,7 +234,7 @@ def _live_notices(cluster, version):
 
 
 def _live_json(cluster, version, ids):
-    """The parser's JSON of live notices, read from their shards in batches, with their source as given."""
+    """The parser's dicts of live notices, read from their shards in batches, with their source as given."""
     by_shard = {}
     for notice_id, source in ids.items():
         by_shard.setdefault(shard_of(notice_id, len(cluster)), []).append((notice_id, source))
@@ -244,10 +244,10 @@ def _live_json(cluster, version, ids):
             keys = ", ".join(str(notice_key(i)) for i in chunk)
             rows = cluster.rows(shard, f"SELECT notice FROM {layout.notices(version.slot)} WHERE id IN ({keys}) "
                                        f"LIMIT {READ_BATCH} OPTION max_matches={READ_BATCH}")
-            for (line,) in rows:
-                data = json.loads(line)
+            for (text,) in rows:
+                data = unpacked(text)
                 data["source"] = chunk[data["id"]]
-                yield json.dumps(data, ensure_ascii=False)
+                yield data
 
 
 def rebuild(data_dir, nodes, progress=None, procs=None):
@@ -314,7 +314,7 @@ def _load(action, data_dir, nodes, progress, procs, incremental):
                 load.add(prepared)
             progress.advance()
         if kept:
-            for _, prepared, _ in _in_workers(_prepare_json, list(_live_json(cluster, current, kept)), (), procs):
+            for _, prepared, _ in _in_workers(_prepare_dict, list(_live_json(cluster, current, kept)), (), procs):
                 load.add(prepared)
                 progress.advance()
         load.finish()

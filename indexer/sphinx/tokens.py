@@ -17,8 +17,11 @@ never in folded text and never n-grammed, so a word is one token whatever
 characters it holds.
 """
 
+import base64
 import hashlib
+import json
 import re
+import zlib
 
 from indexer.folding import fold
 
@@ -74,3 +77,12 @@ def word_token(word):
     """The token of one jieba word: 16 letters A–P of its 64-bit hash."""
     digest = hashlib.blake2b(word.encode("utf-8"), digest_size=8).digest()
     return "".join(chr(65 + (b >> 4)) + chr(65 + (b & 15)) for b in digest)
+
+
+def packed(data):
+    """A JSON-able value as a string attribute holds it: compressed (nodes keep string attributes in memory)."""
+    return base64.b64encode(zlib.compress(json.dumps(data, ensure_ascii=False).encode("utf-8"), 6)).decode("ascii")
+
+
+def unpacked(text):
+    return json.loads(zlib.decompress(base64.b64decode(text)))

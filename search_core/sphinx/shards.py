@@ -2,8 +2,9 @@
 
 Each question is one SphinxQL statement to the distributed table of an entry
 node, which asks every other node as an agent and merges. The ids come back
-as `GROUP_CONCAT` lists, one row per facet category: five times faster to
-read than a row per paragraph. A node that does not answer makes a question
+as `GROUP_CONCAT` lists, one row per notice: measured at 10,000 notices, the
+469,274 ids of 整改 took 0.6 s so, 5.7 s as a row each, and 16.5 s as a few
+long lists (Sphinx builds a list by copying it whole at every id it adds). A node that does not answer makes a question
 fail with `NodeUnavailable` naming it; with partial results allowed, the
 questions of that request go to the other nodes' own tables instead, and the
 request is told which shards it misses.
@@ -85,17 +86,20 @@ class Shards:
                 return exc
         return NodeUnavailable(", ".join(self.cluster.nodes), 0, "; ".join(warnings))
 
-    def ids(self, slot, expression):
-        """Ids (int64, in no order) of the paragraphs matching a MATCH expression."""
+    def ids(self, slot, expression, notices):
+        """Ids (int64, in no order) of the paragraphs matching a MATCH expression; `notices` the most there are."""
+        groups = max(1000, notices)
         rows = self._ask(slot, "SELECT GROUPBY(), GROUP_CONCAT(id) FROM {table} WHERE MATCH(%s) "
-                               "GROUP BY category OPTION ranker=none", (expression,))
+                               f"GROUP BY notice LIMIT {groups} OPTION ranker=none, max_matches={groups}",
+                         (expression,))
         return _numbers([row[1] for row in rows], np.int64)
 
-    def weights(self, slot, expression):
+    def weights(self, slot, expression, notices):
         """(ids, weights) of the paragraphs matching a MATCH expression over the word fields."""
+        groups = max(1000, notices)
         rows = self._ask(slot, "SELECT GROUPBY(), GROUP_CONCAT(id), GROUP_CONCAT(WEIGHT()) FROM {table} "
-                               f"WHERE MATCH(%s) GROUP BY category OPTION ranker={RANKER}, "
-                               f"field_weights=({FIELD_WEIGHTS}), idf={IDF}", (expression,))
+                               f"WHERE MATCH(%s) GROUP BY notice LIMIT {groups} OPTION ranker={RANKER}, "
+                               f"field_weights=({FIELD_WEIGHTS}), idf={IDF}, max_matches={groups}", (expression,))
         return _numbers([r[1] for r in rows], np.int64), _numbers([r[2] for r in rows], np.int64)
 
 

@@ -20,7 +20,7 @@ from indexer.notice import display_title
 from indexer.schema import HEADING_SEPARATOR
 from indexer.sphinx import layout
 from indexer.sphinx.nodes import N_BITS, notice_key, shard_of
-from indexer.sphinx.tokens import term_phrases
+from indexer.sphinx.tokens import term_phrases, unpacked
 
 from ..embedded import counting
 from ..embedded.lexicon import Lexicon
@@ -30,6 +30,8 @@ from ..query import term_pattern
 
 #: Rows per query when a table is read whole (the catalog, the words).
 PAGE = 5000
+#: Paragraph rows (id and facet codes) per query when a version is loaded.
+PARAGRAPHS = 50000
 #: Most parts (separated by whitespace) of one quoted term: each gap doubles the phrases asked for.
 MAX_PARTS = 7
 #: Paragraphs (text, headings, problem types) a snapshot keeps once read, the most recent.
@@ -60,13 +62,12 @@ class SphinxSnapshot:
         for kind, code, label in cluster.rows(0, f"SELECT kind, code, label FROM {layout.facet_values(self.slot)} "
                                                  "LIMIT 100000 OPTION max_matches=100000"):
             codes[(kind, int(code))] = label
-        groups = {name: [] for name in ("category", "role", "types")}
+        rows = []
         for shard in range(len(cluster)):
-            for name in groups:
-                groups[name] += cluster.rows(shard, f"SELECT GROUPBY(), GROUP_CONCAT(id) FROM "
-                                                    f"{layout.paragraphs(self.slot)} GROUP BY {name} "
-                                                    "LIMIT 100000 OPTION max_matches=100000")
-        self.ids = np.unique(np.concatenate([_ids(text) for _, text in groups["category"]] or [np.zeros(0, np.int64)]))
+            rows += _read_all(cluster, shard, layout.paragraphs(self.slot), "category, role, types", page=PARAGRAPHS,
+                              with_id=True)
+        rows.sort(key=lambda row: row[0])
+        self.ids = np.array([row[0] for row in rows], dtype=np.int64)
         self.size = len(self.ids)
         self.live = np.ones(self.size, dtype=bool)
         self.live_count = self.size
@@ -79,25 +80,26 @@ class SphinxSnapshot:
             if facet.kind == "notice":
                 self.facets[facet.name] = counting.NoticeCodes(facet, self)
             elif facet.kind == "paragraph":
-                self.facets[facet.name] = _single(facet, self._grouped(groups[facet.name], codes, facet.name),
-                                                  self.size)
+                column = 1 if facet.name == "category" else 2
+                self.facets[facet.name] = _single(facet, self._grouped(rows, column, codes, facet.name), self.size)
             else:
-                self.facets[facet.name] = _sets(facet, self._grouped(groups["types"], codes, "problem_type"),
-                                                self.size)
+                self.facets[facet.name] = _sets(facet, self._grouped(rows, 3, codes, "problem_type"), self.size)
         self._load_orders()
         self._notices = OrderedDict()
         self._displays = {}
         self._cache_lock = threading.Lock()
         self.lexicon = _LazyLexicon(self)
 
-    def _grouped(self, rows, codes, kind):
-        """{value: document numbers} of one facet's grouped rows."""
+    @staticmethod
+    def _grouped(rows, column, codes, kind):
+        """{value: document numbers} of one facet, from the rows (id order) and the column holding its codes."""
         found = {}
-        for code, text in rows:
-            label = codes.get((kind, int(code)))
-            if label:
-                found.setdefault(label, []).append(np.searchsorted(self.ids, _ids(text)))
-        return {label: np.concatenate(parts) for label, parts in found.items()}
+        for docnum, row in enumerate(rows):
+            for code in (str(row[column]).split(",") if column == 3 else (row[column],)):
+                label = codes.get((kind, int(code))) if code != "" else None
+                if label:
+                    found.setdefault(label, []).append(docnum)
+        return {label: np.array(docs, dtype=np.int64) for label, docs in found.items()}
 
     # --- matching and ranking, asked of the shards ---
 
@@ -114,7 +116,8 @@ class SphinxSnapshot:
             return candidates & self._verified(candidates, term)
         fields = ",".join(FIELDS[name] for name in term.fields)
         mask = np.zeros(self.size, dtype=bool)
-        mask[self._docnums(self.shards.ids(self.slot, f"@({fields}) ({' | '.join(term_phrases(parts))})"))] = True
+        expression = f"@({fields}) ({' | '.join(term_phrases(parts))})"
+        mask[self._docnums(self.shards.ids(self.slot, expression, len(self.catalog)))] = True
         return mask & self.live
 
     def _docnums(self, ids):
@@ -137,7 +140,7 @@ class SphinxSnapshot:
 
     def word_weights(self, expression):
         """Weight per document number (0 where none) of the paragraphs matching an expression over the word fields."""
-        ids, weights = self.shards.weights(self.slot, expression)
+        ids, weights = self.shards.weights(self.slot, expression, len(self.catalog))
         scores = np.zeros(self.size, dtype=np.float32)
         at = np.minimum(np.searchsorted(self.ids, ids), max(0, self.size - 1))
         keep = self.ids[at] == ids if self.size else at[:0] > 0
@@ -156,7 +159,7 @@ class SphinxSnapshot:
         shard = shard_of(entry["id"], len(self.shards.cluster))
         rows = self.shards.cluster.rows(shard, f"SELECT notice FROM {layout.notices(self.slot)} WHERE id = %s",
                                         (notice_key(entry["id"]),))
-        notice = json.loads(rows[0][0]) if rows else None
+        notice = unpacked(rows[0][0]) if rows else None
         with self._cache_lock:
             self._notices[index] = notice
             while len(self._notices) > NOTICE_CACHE:
@@ -222,18 +225,15 @@ class _LazyLexicon:
         return self._lexicon
 
 
-def _ids(text):
-    return np.array(text.split(","), dtype=np.int64) if text else np.zeros(0, np.int64)
-
-
-def _read_all(cluster, shard, table, columns):
-    """Every row of a table of one node (the given columns), read in pages by id."""
+def _read_all(cluster, shard, table, columns, page=PAGE, with_id=False):
+    """Every row of a table of one node, read in pages by id: its columns (a lone column as itself), or with
+    `with_id` the whole rows, id first."""
     found, last = [], 0
     while True:
         rows = cluster.rows(shard, f"SELECT id, {columns} FROM {table} WHERE id > %s ORDER BY id ASC "
-                                   f"LIMIT {PAGE} OPTION max_matches={PAGE}", (last,))
-        found += [row[1] if len(row) == 2 else row[1:] for row in rows]
-        if len(rows) < PAGE:
+                                   f"LIMIT {page} OPTION max_matches={page}", (last,))
+        found += rows if with_id else [row[1] if len(row) == 2 else row[1:] for row in rows]
+        if len(rows) < page:
             return found
         last = rows[-1][0]
 
