@@ -287,3 +287,19 @@ def test_a_file_the_parser_cannot_read_is_reported_and_not_read_again_by_each_up
     assert [source for source, _ in first.skipped] == ["empty.txt"] and first.notices == 5
     again = load.update(data, nodes, procs=1)
     assert (again.generation, again.skipped) == ("", first.skipped)
+
+
+def test_statistics_and_comparisons_count_as_the_embedded_backend(shipped):
+    for q in ("整改", "差旅费 报销", "意识形态 存在问题"):
+        request = SearchRequest(q=q)
+        a, b = shipped["embedded"].stats(request), shipped["sphinx"].stats(request)
+        a.took_ms = b.took_ms = 0
+        assert a == b, q
+
+        def rows(result):
+            return sorted((row.notice["id"], row.matches, repr(row.more),
+                           {k: sorted((h.notice_id, h.n) for h in v) for k, v in row.cells.items()}.items().__repr__())
+                          for row in result.rows)
+
+        ca, cb = shipped["embedded"].compare(request), shipped["sphinx"].compare(request)
+        assert (rows(ca), ca.notices) == (rows(cb), cb.notices) and cb.notices > 0, q
