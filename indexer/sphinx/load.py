@@ -13,9 +13,9 @@ version is a slot of its own.
 import json
 import multiprocessing
 import os
+import queue
 import secrets
 import threading
-import queue
 import time
 from collections import Counter
 from concurrent.futures import ProcessPoolExecutor

@@ -10,6 +10,7 @@ questions of that request go to the other nodes' own tables instead, and the
 request is told which shards it misses.
 """
 
+import itertools
 import threading
 
 import numpy as np
@@ -30,6 +31,7 @@ class Shards:
     def __init__(self, cluster, partial_ok):
         self.cluster, self.partial_ok = cluster, partial_ok
         self._request = threading.local()
+        self._turns = itertools.count()
 
     # --- per request: which nodes answer ---
 
@@ -71,10 +73,10 @@ class Shards:
         return rows
 
     def _entry(self):
-        """The node whose distributed table this question goes to: the threads take turns."""
+        """The node whose distributed table this thread's questions go to: each new thread takes the next node."""
         turn = getattr(self._request, "turn", None)
         if turn is None:
-            turn = self._request.turn = threading.get_ident() % len(self.cluster)
+            turn = self._request.turn = next(self._turns) % len(self.cluster)
         return turn
 
     def _down(self, warnings):
