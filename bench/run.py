@@ -8,9 +8,13 @@ latency over the fixed queries of `bench/queries.py` in-process and over HTTP; t
 server's memory after the run; recall and precision against a plain substring scan;
 whether the top 20 come back in the same order every time. It prints one markdown
 table per N and writes it, with the raw numbers as JSON, to bench/results/.
+With `--systems ours,sphinx` the sphinx backend is measured in the same run, on a
+fresh local cluster of SPHINX_NODES searchd nodes (load, queries in-process and
+over HTTP, each node's memory, an update), in a table of one row per backend.
 
     .venv/bin/python bench/run.py --sizes 200          a quick run
     .venv/bin/python bench/run.py                      the issue's 1,000 and 10,000
+    .venv/bin/python bench/run.py --sizes 10000 --systems ours,sphinx
 """
 
 import argparse
@@ -575,7 +579,8 @@ def main(argv=None):
     parser.add_argument("--seed", type=int, default=1, help="corpus seed (default 1)")
     parser.add_argument("--passes", type=int, default=2, help="passes over the queries; the first is cold")
     parser.add_argument("--label", help="what code was measured, for the table (default: the git commit)")
-    parser.add_argument("--systems", default="ours,baseline", help="which to measure (default ours,baseline)")
+    parser.add_argument("--systems", default="ours,baseline",
+                        help="which to measure: ours, sphinx, baseline (default ours,baseline)")
     parser.add_argument("--no-baseline", action="store_true", help="measure ours only (same as --systems ours)")
     parser.add_argument("--no-http", action="store_true", help="skip the HTTP measurements")
     parser.add_argument("--no-recall", action="store_true", help="skip recall and precision")
