@@ -25,7 +25,14 @@ from pathlib import Path
 BENCH = Path(__file__).resolve().parent
 SOURCES = BENCH.parent / "data" / "notices"
 #: Bump when the output changes, so cached corpora are regenerated.
-VERSION = 4
+VERSION = 5
+#: Written beside the notices: the index records it and every page of a server on them says they are generated.
+GENERATED_NOTE = """# Generated notices, not real ones
+
+Made by `bench/corpus.py` (seed {seed}, {n} notices) by recombining the sentences of a few real
+notices; every unit, place, inspector, date and figure in them is made up. The search engine
+labels every page of an index built from this folder as generated.
+"""
 
 TOP = re.compile(r"^([一二三四五六七八九十]+、|\d、\s)\s*(.+)$")
 AREA = re.compile(r"^([（(][一二三四五六七八九十]+[）)]|[（(]\d[）)]\s)\s*(.+)$")
@@ -254,6 +261,7 @@ def generate(out, n, seed=1):
             total += len(data)
             meta["source"] = name
             manifest.write(json.dumps(meta, ensure_ascii=False) + "\n")
+    (notices_dir / "GENERATED.md").write_text(GENERATED_NOTE.format(seed=seed, n=n), encoding="utf-8")
     (out / "COMPLETE").write_text(json.dumps({"version": VERSION, "seed": seed, "n": n, "bytes": total}))
     return notices_dir
 

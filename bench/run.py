@@ -19,6 +19,7 @@ over HTTP, each node's memory, an update), in a table of one row per backend.
 
 import argparse
 import gc
+import gzip
 import json
 import math
 import os
@@ -32,7 +33,11 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
+import zlib
 from pathlib import Path
+
+import brotli
+from backports import zstd
 
 BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
@@ -40,6 +45,7 @@ sys.path.insert(0, str(BENCH))
 sys.path.insert(1, str(ROOT))
 
 import corpus  # noqa: E402
+import growth  # noqa: E402
 from queries import QUERIES, SUGGEST_PREFIXES  # noqa: E402
 
 #: Commands run as `python -m` from the project folder, so a copy of the project measures its own code.
@@ -51,6 +57,11 @@ MB = 1e6
 UPDATE_MARK = "补充说明：本通报已于发布后更新"
 #: Updates timed, one after another, each changing the same notice again.
 UPDATE_ROUNDS = 3
+#: What Chromium sends, and how to read each answer (the server's dependencies bring the decoders).
+ACCEPT_ENCODING = "gzip, deflate, br, zstd"
+DECODERS = {"gzip": gzip.decompress, "deflate": zlib.decompress, "br": brotli.decompress, "zstd": zstd.decompress}
+#: The largest N the naive baseline is run at.
+BASELINE_MAX = 10_000
 
 
 def log(message):
@@ -140,11 +151,15 @@ def http_run(cmd, passes, key_of, ready_timeout=1800):
                 for _ in range(passes):
                     timings = []
                     for kind, q, filters in QUERIES:
+                        # As Chromium asks: the answer may come compressed, and its size is counted as sent.
+                        request = urllib.request.Request(http_url(port, q, filters),
+                                                         headers={"Accept-Encoding": ACCEPT_ENCODING})
                         t0 = time.perf_counter()
-                        with urllib.request.urlopen(http_url(port, q, filters), timeout=600) as answer:
+                        with urllib.request.urlopen(request, timeout=600) as answer:
                             data = answer.read()
+                            encoding = answer.headers.get("Content-Encoding")
                         ms = (time.perf_counter() - t0) * 1000
-                        body = json.loads(data)
+                        body = json.loads(DECODERS[encoding](data) if encoding else data)
                         timings.append({"kind": kind, "q": q, "filters": filters, "bytes": len(data), "ms": ms,
                                         "total": body["total"], "top": [key_of(h) for h in body["hits"]],
                                         "server_ms": body.get("took_ms")})  # the search's own time, if told
@@ -180,15 +195,21 @@ def http_run(cmd, passes, key_of, ready_timeout=1800):
 # --- the plain substring scan: what a query should find, by the documented query syntax ---
 
 def ground_truth(notices_dir):
-    """(source#n, text, headings) of every paragraph, parsed by the project's own parser."""
+    """(source#n, text, headings) of every paragraph, parsed by the project's own parser (one process per core:
+    at 100,000 notices parsing alone took most of ten minutes)."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    paths = sorted(p for p in notices_dir.rglob("*.txt") if p.is_file())
+    with ProcessPoolExecutor(os.cpu_count() or 1) as pool:
+        return [row for rows in pool.map(_truth_of, paths, [notices_dir] * len(paths), chunksize=64) for row in rows]
+
+
+def _truth_of(path, notices_dir):
     from indexer.parsing import parse_file
 
-    paragraphs = []
-    for path in sorted(p for p in notices_dir.rglob("*.txt") if p.is_file()):
-        notice = parse_file(path, root=notices_dir)
-        for paragraph in notice.paragraphs:
-            paragraphs.append((f"{notice.source}#{paragraph.n}", paragraph.text, " ".join(paragraph.headings)))
-    return paragraphs
+    notice = parse_file(path, root=notices_dir)
+    return [(f"{notice.source}#{paragraph.n}", paragraph.text, " ".join(paragraph.headings))
+            for paragraph in notice.paragraphs]
 
 
 def scan(paragraphs, q):
@@ -393,8 +414,17 @@ def deterministic(run):
     return all(t == tops[0] for t in tops)
 
 
+#: The issue's targets for the largest corpus, where the table's targets differ from N = 10,000's.
+TARGETS_100K = {"build_s": 1200, "peak_mb": 6000, "size_mb": 5000, "server_mb": 3000, "inprocess_p95": 50,
+                "http_p95": 60, "update_s": 3, "first_answer_s": 10}
+#: And N = 10,000's own (issue 21).
+TARGETS_10K = {"peak_mb": 1500, "http_p95": 10, "answer_kb": 30, "server_mb": 1000}
+
+
 def table(n, info, ours, base):
     """The markdown report of one corpus size."""
+    big = n >= 100_000
+    goals = TARGETS_100K if big else TARGETS_10K
     def mark(ok):
         return "—" if ok is None else ("✅" if ok else "❌")
 
@@ -405,14 +435,23 @@ def table(n, info, ours, base):
 
     mb = info["bytes"] / MB
     ob, bb = ours["build"], base.get("build") if base else None
-    row("full build, s", f"{ob['seconds']:.1f}", f"{bb['seconds']:.1f}" if bb else "—", "≤ 60% of baseline",
-        ob["seconds"] <= 0.6 * bb["seconds"] if bb else None)
+    if big:
+        row("full build, s", f"{ob['seconds']:.1f}", "—", f"≤ {goals['build_s']:,}", ob["seconds"] <= goals["build_s"])
+    else:
+        row("full build, s", f"{ob['seconds']:.1f}", f"{bb['seconds']:.1f}" if bb else "—", "≤ 60% of baseline",
+            ob["seconds"] <= 0.6 * bb["seconds"] if bb else None)
     row("full build, CPU s (user + sys, all processes)", f"{ob['cpu_seconds']:.1f}",
         f"{bb['cpu_seconds']:.1f}" if bb else "—", "≤ 60% of baseline",
         ob["cpu_seconds"] <= 0.6 * bb["cpu_seconds"] if bb else None)
     row("build speed, MB/s", f"{mb / ob['seconds']:.2f}", f"{mb / bb['seconds']:.2f}" if bb else "—")
-    row("build peak memory (RSS), MB", f"{ob['peak_rss'] / MB:.0f}", f"{bb['peak_rss'] / MB:.0f}" if bb else "—")
-    row("index size on disk, MB", f"{ours['size'] / MB:.1f}", f"{base['size'] / MB:.1f}" if base else "—")
+    row("build peak memory (RSS of the largest process), MB", f"{ob['peak_rss'] / MB:.0f}",
+        f"{bb['peak_rss'] / MB:.0f}" if bb else "—", f"≤ {goals['peak_mb']:,}", ob["peak_rss"] / MB <= goals["peak_mb"])
+    if big:
+        row("index size on disk, MB", f"{ours['size'] / MB:.1f}", "—", f"≤ {goals['size_mb']:,}",
+            ours["size"] / MB <= goals["size_mb"])
+    else:
+        row("index size on disk, MB", f"{ours['size'] / MB:.1f}", f"{base['size'] / MB:.1f}" if base else "—",
+            "≤ baseline's", ours["size"] <= base["size"] if base else None)
 
     def upd(r):
         u = r["update"] if r else None
@@ -423,8 +462,9 @@ def table(n, info, ours, base):
         found = f"; then searchable: {u['searchable']}" if "searchable" in u else ""
         each = " / ".join(f"{x:.2f}" for x in u.get("rounds", []))
         return f"{u['seconds']:.2f} ({each}{found})" if each else f"{u['seconds']:.2f}"
-    row(f"update one changed notice, s: median ({UPDATE_ROUNDS} updates)", upd(ours), upd(base), "≤ 2 s",
-        ours["update"]["seconds"] <= 2 if ours["update"]["seconds"] is not None else None)
+    update_goal = goals.get("update_s", 2)
+    row(f"update one changed notice, s: median ({UPDATE_ROUNDS} updates)", upd(ours), upd(base), f"≤ {update_goal} s",
+        ours["update"]["seconds"] <= update_goal if ours["update"]["seconds"] is not None else None)
     row("open index in-process (load, read arrays, jieba), s", f"{ours['inprocess']['open_s']:.2f}",
         f"{base['inprocess']['open_s']:.2f}" if base else "—")
 
@@ -433,8 +473,12 @@ def table(n, info, ours, base):
 
     all_cold = latencies(ours, "inprocess")
     a, b = lat("inprocess")
-    row(f"in-process, all {len(QUERIES)} queries, cold, ms p50 / p95 / max", a, b, "p50 ≤ 10, p95 ≤ 50",
-        all_cold["p50"] <= 10 and all_cold["p95"] <= 50)
+    if big:
+        row(f"in-process, all {len(QUERIES)} queries, cold, ms p50 / p95 / max", a, b,
+            f"p95 ≤ {goals['inprocess_p95']}", all_cold["p95"] <= goals["inprocess_p95"])
+    else:
+        row(f"in-process, all {len(QUERIES)} queries, cold, ms p50 / p95 / max", a, b, "p50 ≤ 10, p95 ≤ 50",
+            all_cold["p50"] <= 10 and all_cold["p95"] <= 50)
     for label, kw in (("in-process, single words", {"kinds": ("word",), "filtered": False}),
                       ("in-process, 2–3 word AND", {"kinds": ("and",), "filtered": False}),
                       ("in-process, quoted phrases", {"kinds": ("phrase",), "filtered": False}),
@@ -444,17 +488,26 @@ def table(n, info, ours, base):
                        {"kinds": ("people",)})):
         p = latencies(ours, "inprocess", **kw)
         a, b = lat("inprocess", **kw)
-        row(f"{label}, cold, ms", a, b, "p50 ≤ 10, p95 ≤ 50", p["p50"] <= 10 and p["p95"] <= 50)
+        if big:
+            row(f"{label}, cold, ms", a, b, f"p95 ≤ {goals['inprocess_p95']}", p["p95"] <= goals["inprocess_p95"])
+        else:
+            row(f"{label}, cold, ms", a, b, "p50 ≤ 10, p95 ≤ 50", p["p50"] <= 10 and p["p95"] <= 50)
     cpu = percentiles([t["cpu_ms"] for t in ours["inprocess"]["passes"][0]])
     bcpu = percentiles([t["cpu_ms"] for t in base["inprocess"]["passes"][0]]) if base else None
-    row("in-process, all queries, cold, CPU ms (immune to other load)", fmt_lat(cpu), fmt_lat(bcpu),
-        "p50 ≤ 10, p95 ≤ 50", cpu["p50"] <= 10 and cpu["p95"] <= 50)
+    if big:
+        row("in-process, all queries, cold, CPU ms (immune to other load)", fmt_lat(cpu), fmt_lat(bcpu),
+            f"p95 ≤ {goals['inprocess_p95']}", cpu["p95"] <= goals["inprocess_p95"])
+    else:
+        row("in-process, all queries, cold, CPU ms (immune to other load)", fmt_lat(cpu), fmt_lat(bcpu),
+            "p50 ≤ 10, p95 ≤ 50", cpu["p50"] <= 10 and cpu["p95"] <= 50)
     if len(ours["inprocess"]["passes"]) > 1:
         a, b = lat("inprocess", pass_no=1)
         row("in-process, all queries, second pass, ms", a, b)
     if "http" in ours:
         a, b = lat("http")
-        row("HTTP (waitress), all queries, cold, ms", a, b)
+        http_all = latencies(ours, "http")
+        row("HTTP (waitress), all queries, cold, ms", a, b, f"p95 ≤ {goals['http_p95']}",
+            http_all["p95"] <= goals["http_p95"])
         # What HTTP adds, measured on each answer itself: the two runs above are minutes
         # apart on a shared machine, and their difference swung from 4 to 15 ms at p95.
         adds = percentiles([t["ms"] - t["server_ms"] for t in ours["http"]["passes"][0]
@@ -463,7 +516,10 @@ def table(n, info, ours, base):
             fmt_lat(adds), "—", "≤ 10", adds["p95"] <= 10 if adds else None)
         def size(r):
             return f"{statistics.median(t['bytes'] for t in r['http']['passes'][0]) / 1e3:.0f}"
-        row("HTTP response size, median, kB", size(ours), size(base) if base and "http" in base else "—")
+        answer_goal = goals.get("answer_kb")
+        row("HTTP response size, median, kB (as sent: compressed when the client accepts it)", size(ours),
+            size(base) if base and "http" in base else "—", f"≤ {answer_goal}" if answer_goal else "",
+            float(size(ours)) <= answer_goal if answer_goal else None)
         for name, label, target in (("stats_ms", "statistics `/api/stats`, server time", 100),
                                     ("compare_ms", "comparison `/api/compare` (up to 50 notices), server time", 200)):
             figures = percentiles(ours["http"].get(name) or [])
@@ -471,15 +527,18 @@ def table(n, info, ours, base):
         completions = percentiles(ours["http"].get("suggest_ms") or [])
         row(f"completions `/api/suggest` over HTTP ({len(SUGGEST_PREFIXES)} prefixes), ms", fmt_lat(completions), "—",
             "p95 ≤ 20", completions["p95"] <= 20 if completions else None)
+        first_goal = goals.get("first_answer_s")
         row("HTTP first answer (server start + index load), s", f"{ours['http']['first_answer_s']:.1f}",
-            f"{base['http']['first_answer_s']:.1f}" if base and "http" in base else "—")
+            f"{base['http']['first_answer_s']:.1f}" if base and "http" in base else "—",
+            f"≤ {first_goal}" if first_goal else "",
+            ours["http"]["first_answer_s"] <= first_goal if first_goal else None)
         rss = ours["http"]["status"]
         brss = base["http"]["status"] if base and "http" in base else None
         def mem(s):
             return "—" if not s else (f"{s['VmRSS'] / MB:.0f} / {s['VmHWM'] / MB:.0f} / "
                                       f"{s.get('RssAnon', 0) / MB:.0f}")
-        row("server memory after the run, MB (VmRSS / peak VmHWM / RssAnon)", mem(rss), mem(brss), "≤ 1,000",
-            rss["VmRSS"] <= 1e9)
+        row("server memory after the run, MB (VmRSS / peak VmHWM / RssAnon)", mem(rss), mem(brss),
+            f"≤ {goals['server_mb']:,}", rss["VmRSS"] / MB <= goals["server_mb"])
     ip = ours["inprocess"]["status"]
     row("in-process worker memory after the run, MB (VmRSS)", f"{ip['VmRSS'] / MB:.0f}",
         f"{base['inprocess']['status']['VmRSS'] / MB:.0f}" if base else "—")
@@ -502,7 +561,7 @@ def table(n, info, ours, base):
     head = [f"### N = {n:,} notices ({mb:.1f} MB, {info['paragraphs']:,} paragraphs)", "",
             f"{info['when']} · code {info['commit']} · {os.cpu_count()} cores · load average "
             f"{info['load_before']:.2f} before, {info['load_after']:.2f} after · `{info['command']}`", "",
-            "| measure | ours | naive baseline | target (N = 10,000) | ours meets target |",
+            f"| measure | ours | naive baseline | target (N = {100_000 if big else 10_000:,}) | ours meets target |",
             "|---|---|---|---|---|"]
     return "\n".join(head + rows) + "\n"
 
@@ -542,7 +601,12 @@ def run_size(n, args):
     info["paragraphs"] = len(paragraphs)
     truth = None if args.no_recall else {q: scan(paragraphs, q) for kind, q, filters in QUERIES if not filters}
     systems = {}
-    for name in [s for s in ("ours", "sphinx", "baseline") if s in args.systems.split(",")]:
+    names = [s for s in ("ours", "sphinx", "baseline") if s in args.systems.split(",")]
+    if n > BASELINE_MAX and "baseline" in names:
+        log(f"N={n}: the naive baseline is measured up to N = {BASELINE_MAX:,} only (at 10,000 it built for 12 "
+            "minutes and answered in seconds); compare this table with ours at 10,000")
+        names.remove("baseline")
+    for name in names:
         systems[name] = run_system(name, n, notices_dir, work, args)
         if truth is not None:
             systems[name]["recall"] = {
@@ -589,6 +653,7 @@ def main(argv=None):
         args.systems = "ours"
     for n in (int(s) for s in args.sizes.split(",")):
         run_size(n, args)
+    growth.main()
 
 
 if __name__ == "__main__":

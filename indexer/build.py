@@ -41,6 +41,7 @@ class Summary:
     paragraphs: int = 0
     skipped: list = field(default_factory=list)  # [(source, reason)]: files not in the index
     warnings: list = field(default_factory=list)  # [(source, sentence)]: indexed, but worth a look
+    ocr: list = field(default_factory=list)  # sources read (wholly or partly) by OCR in this run
     files: Counter = field(default_factory=Counter)  # update: added, changed, removed, unchanged files
     notes: list = field(default_factory=list)  # sentences about how the work was done
     generation: str = ""  # the generation made live; "" when none was
@@ -57,7 +58,8 @@ def index_version():
     """
     package = Path(__file__).resolve().parent
     paths = [package / "notice.py", package / "analysis.py", package / "schema.py", package / "arrays.py",
-             *sorted((package / "parsing").rglob("*.py")), *config.edited_files()]
+             *sorted((package / "parsing").rglob("*.py")), *sorted((package / "readers").rglob("*.py")),
+             *config.edited_files()]
     digest = hashlib.sha256(f"format {store.FORMAT}\n".encode())
     for path in dict.fromkeys(paths):
         try:
@@ -103,7 +105,7 @@ def _notice_files(data_dir, what_then):
     """The data folder's notice files; none at all is an error, which says `what_then`."""
     files = datafiles.data_files(data_dir)
     if not files:
-        raise BuildError(f"No notice files ({', '.join('*' + s for s in datafiles.SUFFIXES)}) in {data_dir}; "
+        raise BuildError(f"No notice files ({datafiles.NAMED}) in {data_dir}; "
                          f"{what_then}give the right folder with --data or NOTICE_SEARCH_DATA.")
     return files
 
@@ -130,8 +132,10 @@ def _rebuild(summary, data_dir, index_dir, progress, procs):
         try:
             def collect(message):
                 if message[0] == "notice":
-                    _, source, notice_id, count, line, meta = message
+                    _, source, notice_id, count, line, meta, ocr = message
                     notices.add(line, meta)
+                    if ocr:
+                        summary.ocr.append(source)
                     expected[notice_id] = count
                     entries.append(datafiles.entry(by_source[source], sha[source], notice_id, count))
                 else:
@@ -155,18 +159,19 @@ def _rebuild(summary, data_dir, index_dir, progress, procs):
                              "(reasons below); nothing was indexed.")
         progress.log("verifying the new index")
         verify(whoosh_dir, sum(expected.values()), expected, every_notice=True)
-        _finish(summary, index_dir, building, entries, expected, datafiles.fingerprint(files))
+        _finish(summary, index_dir, building, entries, expected, datafiles.fingerprint(files),
+                generated=datafiles.generated(data_dir))
     except BaseException:
         shutil.rmtree(building, ignore_errors=True)
         raise
 
 
-def _finish(summary, index_dir, building, entries, expected, stamp, previous=None):
+def _finish(summary, index_dir, building, entries, expected, stamp, previous=None, generated=False):
     """Write the file list and the marker into a verified `building` folder and switch to it."""
     datafiles.write_entries(building / store.FILES, entries)
     summary.notices, summary.paragraphs = len(expected), sum(expected.values())
     store.write_marker(building, previous=previous, notices=summary.notices, paragraphs=summary.paragraphs,
-                       fingerprint=stamp, version=index_version())
+                       fingerprint=stamp, version=index_version(), generated=generated)
     summary.generation = store.switch_to(index_dir, building).name
 
 
@@ -240,7 +245,8 @@ def _update(summary, data_dir, index_dir, progress, procs):
         progress.log("verifying the new index")
         verify(whoosh_dir, sum(expected.values()),
                {**{i: 0 for i in removed}, **{i: len(n.paragraphs) for i, n in added.items()}})
-        _finish(summary, index_dir, building, entries, expected, stamp, previous=live)
+        _finish(summary, index_dir, building, entries, expected, stamp, previous=live,
+                generated=datafiles.generated(data_dir))
     except BaseException:
         shutil.rmtree(building, ignore_errors=True)
         raise
@@ -258,6 +264,8 @@ def _parse_fresh(jobs, data_dir, by_source, summary, entries, progress):
             entries.append(datafiles.entry(by_source[job.source], job.sha256, skipped=reason))
         else:
             added[notice.id] = notice
+            if notice.ocr:
+                summary.ocr.append(job.source)
             entries.append(datafiles.entry(by_source[job.source], job.sha256, notice.id, len(notice.paragraphs)))
         progress.advance()
     progress.finish()
@@ -281,11 +289,11 @@ def _cannot_update(index_dir):
 
 
 class _LazyRecords:
-    """Doc key -> arrays.record for an update's new segment: the added notices, else read from notices.jsonl.
+    """Doc key -> arrays.record for an update's new segment: the added notices, else read from the notices file.
 
     A new segment holds the added notices and, when small segments were merged
     into it, paragraphs of notices indexed before; those are read from the new
-    generation's notices.jsonl only when asked for.
+    generation's notices file only when asked for.
     """
 
     def __init__(self, gen, added):
@@ -316,11 +324,13 @@ def check(data_dir, progress=None, procs=None):
     files = _notice_files(data_dir, "")
     jobs = datafiles.scan(files, summary, [])
     progress.start("checking", len(jobs))
-    for job, (paragraphs, reason) in zip(jobs, writers.parse_all(jobs, data_dir, procs)):
+    for job, (paragraphs, reason, ocr) in zip(jobs, writers.parse_all(jobs, data_dir, procs)):
         if reason:
             summary.skipped.append((job.source, reason))
         else:
             summary.notices += 1
+            if ocr:
+                summary.ocr.append(job.source)
             summary.paragraphs += paragraphs
             if not paragraphs:
                 summary.warnings.append((job.source, "has no paragraphs, so no search can find it"))

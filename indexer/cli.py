@@ -58,6 +58,8 @@ def summary_lines(summary):
         yield f"updated ({changes}); {summary.generation} is live: {totals} in {summary.seconds:.1f} s"
     else:
         yield f"rebuilt; {summary.generation} is live: {totals} in {summary.seconds:.1f} s"
+    for source in sorted(summary.ocr):
+        yield f"read by OCR {source}: its text may hold misread characters"
     for source, reason in sorted(summary.skipped):
         yield f"skipped {source}: {reason}"
     for source, sentence in sorted(summary.warnings):
@@ -180,8 +182,8 @@ def _queries(args):
 
 def _hit_json(hit):
     return {"notice_id": hit.notice_id, "n": hit.n, "title": hit.title, "text": hit.text,
-            "headings": hit.headings, "category": hit.category, "role": hit.role,
-            "problem_types": hit.problem_types, "match": hit.match}
+            "headings": hit.headings, "category": hit.category, "role": hit.role, "roles": hit.roles,
+            "problem_types": hit.problem_types, "date": hit.date, "match": hit.match}
 
 
 def _print_hits(query, result, hits):

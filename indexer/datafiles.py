@@ -20,13 +20,22 @@ import json
 import os
 import stat
 from dataclasses import dataclass
+from pathlib import Path
 
-from . import store
+from . import readers, store
 from .errors import BuildError
 from .writers import Job
 
-#: What a data file must be named to be read as a notice.
-SUFFIXES = (".txt",)
+#: What a data file must be named to be read as a notice: every kind `indexer.readers` reads.
+SUFFIXES, NAMED = readers.SUFFIXES, readers.NAMED
+#: A data folder holding this file was made by `bench/corpus.py` (a demo or a benchmark): its
+#: notices are generated, not real, and every page of a server on its index says so.
+GENERATED = "GENERATED.md"
+
+
+def generated(data_dir):
+    """Whether the notices of `data_dir` are generated ones (it holds GENERATED)."""
+    return (Path(data_dir) / GENERATED).is_file()
 
 
 @dataclass(frozen=True)
@@ -66,6 +75,15 @@ def _outside(path, root):
         return target
 
 
+def _page_resources(name, names):
+    """Is `name` the folder of images and frames a browser saved beside a web page (页面_files next to 页面.html)?
+
+    Its pictures would be read by OCR and its frames as notices of their own.
+    """
+    stem = name[:-len("_files")] if name.endswith("_files") else None
+    return bool(stem) and (stem + ".html" in names or stem + ".htm" in names)
+
+
 def data_files(data_dir):
     """Every notice file under the data folder, hidden files and folders left out, sorted by source.
 
@@ -84,9 +102,11 @@ def data_files(data_dir):
             if (info.st_dev, info.st_ino) in seen:
                 continue
             seen.add((info.st_dev, info.st_ino))
-            with os.scandir(folder) as entries:
+            with os.scandir(folder) as scan:
+                entries = list(scan)
+                names = {entry.name for entry in entries}
                 for entry in entries:
-                    if entry.name.startswith("."):
+                    if entry.name.startswith(".") or _page_resources(entry.name, names):
                         continue
                     try:
                         is_dir = entry.is_dir()

@@ -8,7 +8,8 @@ subclasses say which part of the work failed, and so how far it reaches:
   synonyms) cannot be used. Checked once before a command starts
   (`indexer.config.check`); it stops the command, because every notice would
   come out wrong.
-* `NoticeError`: one file cannot be read as a notice. It costs that file only.
+* `NoticeError`: one file cannot be read as a notice. It costs that file only;
+  `ToolMissing` says so when what is missing is a program to read its kind.
 * `BuildError`, `IndexBusy`: a rebuild or update could not finish, or could not
   start; the live index is untouched.
 * `IndexUnavailable`: there is no index to search, or it is damaged.
@@ -43,6 +44,10 @@ class NoticeError(NoticeSearchError):
         self.path = str(path)
         self.reason = reason
         super().__init__(f"{self.path}: {reason}")
+
+
+class ToolMissing(NoticeError):
+    """A file of a kind that needs a program (OCR, a Word 97 converter) that is not installed here."""
 
 
 class BuildError(NoticeSearchError):

@@ -98,6 +98,9 @@ class Notice:
     headings: list = field(default_factory=list)  # [Heading]
     paragraphs: list = field(default_factory=list)  # [Paragraph]
     source_raw: Optional[str] = None  # the path's bytes in hex when the file system's name is not UTF-8
+    media_type: str = "text/plain"  # of the original file (a page serving it names this type)
+    source_url: Optional[str] = None  # where the notice was published, when the file records it (a web page)
+    ocr: bool = False  # its text, or some of it, was read from page images by OCR and may hold misread characters
 
     def to_dict(self):
         # dataclasses.asdict deep-copies every value and took a tenth of a rebuild's time.

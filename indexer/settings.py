@@ -72,7 +72,8 @@ class Setting:
 
 SETTINGS = (
     Setting("DATA_DIR", "NOTICE_SEARCH_DATA", DEFAULT_DATA,
-            "Folder of notice text files (*.txt, searched recursively) to index and to serve as originals."),
+            "Folder of notice files (.txt, .html, .docx, .doc, .pdf and scanned images, searched recursively) "
+            "to index and to serve as originals."),
     Setting("INDEX_DIR", "NOTICE_SEARCH_INDEX", DEFAULT_INDEX,
             "Folder holding the live index; rebuilds are written beside it and switched in atomically."),
     Setting("USER_DICT", "NOTICE_SEARCH_USER_DICT", packaged("userdict.txt"),
@@ -94,7 +95,13 @@ SETTINGS = (
             "With the sphinx backend, answer from the nodes that answer when one does not, naming the missing "
             "shard; otherwise such a search is a 503 naming the node."),
     Setting("MAX_FILE_MB", "NOTICE_SEARCH_MAX_FILE_MB", 10,
-            "Largest notice file, in MB; larger files are skipped with a message."),
+            "Largest notice file, in MB (a Word file unpacked: ten times this); larger files are skipped "
+            "with a message."),
+    Setting("MAX_PDF_PAGES", "NOTICE_SEARCH_MAX_PDF_PAGES", 200,
+            "Most pages a PDF may have; a longer one is skipped with a message (a notice runs to a few dozen)."),
+    Setting("READ_SECONDS", "NOTICE_SEARCH_READ_SECONDS", 300,
+            "Longest time, in seconds, reading one file may take (OCR of a scan, a PDF, a Word 97 converter); "
+            "a file that takes longer is skipped with a message."),
     Setting("HOST", "NOTICE_SEARCH_HOST", "127.0.0.1",
             "Address `notice-search serve` listens on."),
     Setting("PORT", "NOTICE_SEARCH_PORT", 8000,

@@ -9,8 +9,8 @@ Layout of the index folder (the `INDEX_DIR` setting)::
         NOTICE_SEARCH_INDEX      marker: JSON written last, after verification
         whoosh/                  the Whoosh segment files
         arrays/<segment id>/     side-car arrays of each segment (indexer.arrays)
-        notices.jsonl            every indexed notice, for the notice page
-        catalog.json             a short entry per notice and its place in notices.jsonl
+        notices.zlib             every indexed notice, each its JSON compressed alone, for the notice page
+        catalog.json             a short entry per notice and its record's place in notices.zlib
         files.jsonl              every data file: its hash and what became of it
       gen-000006/                the previous generation, kept while servers switch
       building-…/                a rebuild in progress (or left by a crash)
@@ -36,11 +36,11 @@ from filelock import FileLock, Timeout
 from .errors import IndexBusy, IndexUnavailable
 
 MARKER = "NOTICE_SEARCH_INDEX"
-FORMAT = 4
+FORMAT = 6
 CURRENT = "current"
 LOCK = ".lock"
 WHOOSH = "whoosh"
-NOTICES = "notices.jsonl"
+NOTICES = "notices.zlib"
 FILES = "files.jsonl"
 
 _OURS = re.compile(r"^(NOTICE_SEARCH_INDEX(\.tmp)?|current|\.lock|\.current-\d+|gen-\d{6}|building-[\d-]+)$")
@@ -215,15 +215,32 @@ def check_sizes(gen, marker):
     if "files" not in marker:
         raise IndexUnavailable(f"{gen} was built by an older notice-index that did not record its files; "
                                "rebuild it with `notice-index rebuild`.")
-    gen = Path(gen)
-    for relative, (size, _digest) in marker["files"].items():
+    for path, relative, size in _sized_paths(gen, marker):
         try:
-            found = os.stat(gen / relative).st_size
+            found = os.stat(path).st_size
         except OSError:
             found = None
         if found != size:
-            raise IndexUnavailable(_damaged(gen, relative, "is missing" if found is None else
+            raise IndexUnavailable(_damaged(Path(gen), relative, "is missing" if found is None else
                                             f"is {found} bytes instead of {size}"))
+
+
+#: (path as a string, relative path, size) of each file of a marker, kept per marker: joining paths with
+#: pathlib cost 14 µs a file, 2.4 ms a search at 10,000 notices and ten times that at 100,000.
+_SIZED = {}
+
+
+def _sized_paths(gen, marker):
+    key = (str(gen), id(marker))
+    kept = _SIZED.get(key)
+    if kept is None or kept[0] is not marker:
+        base = os.fspath(gen)
+        kept = (marker, [(os.path.join(base, relative), relative, size)
+                         for relative, (size, _digest) in marker["files"].items()])
+        if len(_SIZED) > 16:
+            _SIZED.clear()
+        _SIZED[key] = kept
+    return kept[1]
 
 
 def check_hashes(gen, marker, where=None):

@@ -14,7 +14,6 @@ itself, through the same settings as any other process.
 """
 
 import gc
-import json
 import multiprocessing
 import os
 import queue
@@ -40,6 +39,9 @@ FILES_PER_WORKER = 60
 #: Whoosh's in-memory posting pool per writer before it spills sorted runs to disk
 #: (at 10,000 notices a smaller pool spilled and merged runs for a good part of the build).
 LIMITMB = 4096
+#: Paragraphs per segment a build writes (about 1,700 notices): measured at 10,000 notices, a worker
+#: writing one segment of 5,000 notices peaked at 3.2 GB; memory grows with the segment, not the corpus.
+SEGMENT_PARAGRAPHS = 80_000
 #: Files between two garbage collections in a writer (see `fill`).
 GC_EVERY = 50
 #: Segments with fewer documents than this are "small": updates add one each.
@@ -83,18 +85,21 @@ def parse(job, data_dir):
     return notice, None
 
 
-def fill(whoosh_dir, data_dir, jobs, emit, limitmb=LIMITMB):
-    """Parse and index `jobs` into one new segment of the index, with its side-car arrays; return it (None if empty).
+def fill(whoosh_dir, data_dir, jobs, emit, limitmb=LIMITMB, segment_paragraphs=None):
+    """Parse and index `jobs` into new segments of the index, with their side-car arrays; return them.
 
-    `emit` receives ("notice", source, id, paragraphs, json line, catalog entry)
+    A segment is closed once it holds `segment_paragraphs` paragraphs (default
+    `SEGMENT_PARAGRAPHS`) and the next file starts another: a writer's memory
+    (Whoosh's posting pool, the records, the arrays being sorted) grows with its
+    segment, so bounded segments bound a build's peak memory at any corpus size.
+    `emit` receives ("notice", source, id, paragraphs, its record (`catalog.pack`), catalog entry, read by OCR?)
     or ("skipped", source, reason) for each job, as soon as it is done. The
-    segment is not committed: `commit` lists the segments of all writers at once.
+    segments are not committed: `commit` lists the segments of all writers at once.
     """
+    limit = segment_paragraphs or SEGMENT_PARAGRAPHS
     ix = whoosh_index.open_dir(str(whoosh_dir))
-    # _lk=False: several writers fill one index at once; the rebuild lock serialises rebuilds.
-    writer = SegmentWriter(ix, _lk=False, limitmb=limitmb, codec=LeanCodec())
-    written = 0
-    records = {}  # doc key -> arrays.record, for the segment's side-car arrays
+    segments = []
+    writer, written, records = None, 0, {}
     try:
         for count, job in enumerate(jobs, 1):
             if count % GC_EVERY == 0:
@@ -107,21 +112,33 @@ def fill(whoosh_dir, data_dir, jobs, emit, limitmb=LIMITMB):
             if notice is None:
                 emit(("skipped", job.source, reason))
                 continue
+            if writer is None:
+                # _lk=False: several writers fill one index at once; the rebuild lock serialises rebuilds.
+                writer, written, records = SegmentWriter(ix, _lk=False, limitmb=limitmb, codec=LeanCodec()), 0, {}
             for document in paragraph_documents(notice):
                 writer.add_document(**document)
             records.update(arrays.records(notice))
             written += len(notice.paragraphs)
             emit(("notice", job.source, notice.id, len(notice.paragraphs),
-                  json.dumps(notice.to_dict(), ensure_ascii=False), catalog.entry(notice)))
+                  catalog.pack(notice.to_dict()), catalog.entry(notice), notice.ocr))
+            if written >= limit:
+                gc.unfreeze()
+                segments.append(_finish_segment(whoosh_dir, ix, writer, records))
+                writer, records = None, None
+                gc.collect()
     except BaseException:
-        writer.cancel()
+        if writer is not None:
+            writer.cancel()
         raise
     finally:
         gc.unfreeze()
-    if not written:
-        writer.cancel()
-        return None
-    # What Whoosh's own MpWriter does with the segments of its sub-writers.
+    if writer is not None:
+        segments.append(_finish_segment(whoosh_dir, ix, writer, records))
+    return segments
+
+
+def _finish_segment(whoosh_dir, ix, writer, records):
+    """Write a filled writer's segment and its side-car arrays (what Whoosh's MpWriter does with its sub-writers')."""
     segment = writer._finalize_segment()
     write_arrays(whoosh_dir, ix, segment, records)
     return segment
@@ -202,15 +219,15 @@ def index_files(whoosh_dir, data_dir, jobs, emit, procs=None):
     """
     procs = max(1, min(procs or available_cpus(), len(jobs) // FILES_PER_WORKER))
     if procs == 1:
-        segment = fill(whoosh_dir, data_dir, jobs, emit, limitmb=2 * LIMITMB)
-        segments = [segment] if segment else []
+        segments = fill(whoosh_dir, data_dir, jobs, emit, limitmb=2 * LIMITMB)
     else:
         segments = _in_workers(whoosh_dir, data_dir, jobs, emit, procs)
     commit(whoosh_dir, segments)
 
 
 def parse_all(jobs, data_dir, procs=None):
-    """(paragraphs, None) or (0, reason) for each job, in order, parsing in worker processes when worth it."""
+    """(paragraphs, None, read by OCR?) or (0, reason, False) for each job, in order, parsing in worker processes
+    when worth it."""
     procs = max(1, min(procs or available_cpus(), len(jobs) // FILES_PER_WORKER))
     if procs == 1:
         yield from (_parse_counted(job, data_dir) for job in jobs)
@@ -222,7 +239,7 @@ def parse_all(jobs, data_dir, procs=None):
 
 def _parse_counted(job, data_dir):
     notice, reason = parse(job, data_dir)
-    return (len(notice.paragraphs), None) if notice else (0, reason)
+    return (len(notice.paragraphs), None, notice.ocr) if notice else (0, reason, False)
 
 
 def _in_workers(whoosh_dir, data_dir, jobs, emit, procs):
@@ -247,10 +264,9 @@ def _in_workers(whoosh_dir, data_dir, jobs, emit, procs):
                     if worker.exitcode not in (None, 0):
                         raise WorkerFailed(f"{worker.name} stopped unexpectedly (exit code {worker.exitcode}).")
                 continue
-            if message[0] == "segment":
+            if message[0] == "segments":
                 finished += 1
-                if message[1] is not None:
-                    segments.append(message[1])
+                segments.extend(message[1])
             elif message[0] == "failed":
                 raise WorkerFailed(message[1])
             else:
@@ -266,12 +282,12 @@ def _in_workers(whoosh_dir, data_dir, jobs, emit, procs):
 def _worker(whoosh_dir, data_dir, tasks, results, parent):
     _exit_with(parent)
     try:
-        segment = fill(whoosh_dir, data_dir, iter(tasks.get, None), results.put)
+        segments = fill(whoosh_dir, data_dir, iter(tasks.get, None), results.put)
     except BaseException as exc:
         traceback.print_exc(file=sys.stderr)
         results.put(("failed", f"{multiprocessing.current_process().name} failed: {type(exc).__name__}: {exc}"))
         return
-    results.put(("segment", segment))
+    results.put(("segments", segments))
 
 
 def _exit_with(parent):

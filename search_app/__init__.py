@@ -8,10 +8,16 @@ the search core's.
 """
 
 from flask import Flask
+from flask_compress import Compress
 
 from indexer import config
 from indexer.errors import IndexUnavailable
 from search_core.backend import open_backend
+
+
+#: The media types sent compressed (zstd, brotli, gzip or deflate, as the browser accepts).
+COMPRESSED = ["text/html", "application/json", "text/css", "text/javascript", "application/javascript",
+              "image/svg+xml", "application/atom+xml", "text/plain"]
 
 
 def create_app(test_config=None):
@@ -24,6 +30,10 @@ def create_app(test_config=None):
     # /api/notices/<id> is the parser's JSON "key for key and in this order", and readable.
     app.json.sort_keys = False
     app.json.ensure_ascii = False
+    # Pages, JSON and the static files compressed (a results page is 120-150 KB of HTML);
+    # never the CSV export or an original file: those are handed to the server as files.
+    app.config.setdefault("COMPRESS_MIMETYPES", COMPRESSED)
+    Compress(app)
 
     backend = app.extensions["backend"] = open_backend(app.config)
     try:
@@ -40,5 +50,11 @@ def create_app(test_config=None):
     app.register_blueprint(stats.bp)
     errors.register(app)
     markup.register(app)
+
+    @app.context_processor
+    def about_the_index():
+        # Every page of a demo says its notices are generated (`indexer.datafiles.GENERATED`).
+        return {"generated_corpus": backend.describe().get("generated", False)}
+
     security.register(app)
     return app

@@ -7,7 +7,7 @@ from indexer.errors import QueryError
 
 from .export import content_disposition, csv_file
 from .requests import backend, search_request
-from .results import result_dict
+from .results import paragraph_links, result_dict
 
 #: Most completions `/api/suggest` lists.
 MAX_SUGGESTIONS = 20
@@ -25,7 +25,8 @@ def search():
 def search_csv():
     """Every matching paragraph as CSV that Excel opens, written first, then sent as a file."""
     search = search_request(request.args)
-    data = csv_file(backend().all_hits(search, highlight=False), current_app.config["EXPORT_MAX_ROWS"])
+    hits = backend().all_hits(search, highlight=False)
+    data = csv_file(hits, current_app.config["EXPORT_MAX_ROWS"], {"link": paragraph_links(search), "grouped": search.group})
     return Response(wrap_file(request.environ, data), content_type="text/csv; charset=utf-8",
                     direct_passthrough=True, headers={"Content-Disposition": content_disposition(search.q)})
 

@@ -15,7 +15,7 @@ from flask import Blueprint, Response, jsonify, render_template, request, url_fo
 from indexer.errors import QueryError
 
 from .export import BOM, content_disposition, neutralised
-from .markup import marked, value_label
+from .markup import marked, place, value_label
 from .requests import backend, search_request, search_url, state_args
 
 bp = Blueprint("compare", __name__)
@@ -102,6 +102,7 @@ def compare_dict(result):
         notice.pop("offset", None)
         notice.pop("length", None)
         notice["level_label"] = value_label("level", notice.get("level") or "")
+        notice["place"] = place(notice.get("province"), notice.get("city"), notice.get("county"))
         url = url_for("views.notice", notice_id=notice["id"], **args)
         rows.append({
             "notice": notice, "title": row.title, "url": url, "matches": row.matches, "completion": row.completion,

@@ -21,6 +21,11 @@ FACET_ORDER = {name: i for i, name in enumerate(BY_NAME)}
 
 #: Values a facet lists before the rest go behind 更多.
 SHOWN = 10
+#: The filters in the order the page shows them: what people narrow by first (time, place,
+#: level, problem type, role), the long lists last. The API keeps `search_core.facets` order.
+PAGE_ORDER = ("year", "province", "level", "problem_type", "role", "category", "city", "county", "issuer", "notice")
+#: Long lists, folded shut unless one of their values is chosen, each with a find box.
+FOLDED = frozenset({"city", "county", "issuer", "notice"})
 
 
 def toggled(search, name, value):
@@ -91,6 +96,8 @@ def facet_dicts(result):
                 for v, url in zip(kept, urls)
             ],
             "truncated": len(kept) < max(facet.available, len(facet.values)),
+            "available": facet.available,
+            "find": search.find.get(facet.name, ""),
         }
     return facets
 
@@ -99,4 +106,18 @@ def chips(facets, search):
     """The selected values as removable chips, and the URL that clears them all."""
     selected = [{"facet": facet["label"], "label": value["label"], "remove_url": value["toggle_url"]}
                 for facet in facets.values() for value in facet["values"] if value["selected"]]
-    return selected, search_url(search, filters={})
+    if search.date_from or search.date_to:
+        selected.append({"facet": "日期", "label": date_range_label(search.date_from, search.date_to),
+                         "remove_url": search_url(search, date_from="", date_to="")})
+    return selected, search_url(search, filters={}, date_from="", date_to="")
+
+
+def date_range_label(date_from, date_to):
+    """A month range as it reads: 2022年3月—2023年6月, 2022年3月起, 至2023年6月."""
+    def month(value):
+        year, number = value.split("-")
+        return f"{year}年{int(number)}月"
+
+    if date_from and date_to:
+        return month(date_from) if date_from == date_to else f"{month(date_from)}—{month(date_to)}"
+    return f"{month(date_from)}起" if date_from else f"至{month(date_to)}"

@@ -18,6 +18,8 @@ class Section:
     category: str
     children: list = field(default_factory=list)
     html: str = ""  # the text as HTML, with the query highlighted
+    matches: int = 0  # paragraphs the search finds directly under this heading
+    total: int = 0  # the same, with every heading below it: what the outline shows
 
 
 def blocks(notice):
@@ -49,13 +51,30 @@ def blocks(notice):
 
 
 def outline(sections):
-    """The sections nested by level, for the table of contents."""
+    """The sections nested by level, for the table of contents, each with its matches counted (`total`)."""
     root = Section("", 0, "", "", "")
     stack = [root]
     for section in sections:
-        node = Section(section.anchor, section.level, section.marker, section.text, section.category)
+        node = Section(section.anchor, section.level, section.marker, section.text, section.category,
+                       html=section.html, matches=section.matches)
         while len(stack) > 1 and stack[-1].level >= node.level:
             stack.pop()
         stack[-1].children.append(node)
         stack.append(node)
+    _add_up(root)
     return root.children
+
+
+def count_matches(document):
+    """Give each Section of `document` the number of `matched` paragraphs placed right under it."""
+    current = None
+    for block in document:
+        if isinstance(block, Section):
+            current = block
+        elif block.get("matched") and current is not None:
+            current.matches += 1
+
+
+def _add_up(node):
+    node.total = node.matches + sum(_add_up(child) for child in node.children)
+    return node.total

@@ -13,6 +13,7 @@ from flask import current_app, request, url_for
 
 from indexer.errors import QueryError
 from search_core.facets import BY_NAME as FACETS
+from search_core.months import parse_month
 from search_core.results import SearchRequest
 
 TRUE = ("1", "true", "on", "yes")
@@ -22,6 +23,10 @@ FALSE = ("0", "false", "off", "no")
 #: hundreds of times into the answer.
 MAX_VALUE_LENGTH = 100
 
+
+#: `find_notice=榆树` lists only the 通报 values whose title holds 榆树 (a long list's find box).
+#: Not part of the state links carry: a value chosen from the found ones shows anyway, being selected.
+FIND_PREFIX = "find_"
 
 #: What a number in the address may look like: ASCII digits only (int() also takes ٣ and 1_0).
 _NUMBER = re.compile(r"-?[0-9]+")
@@ -64,6 +69,10 @@ def search_request(args):
         per_page=min(_int(args, "per_page", config["PER_PAGE"]), config["MAX_PER_PAGE"]),
         group=args.get("group", "").strip().lower() in TRUE,
         synonyms=args.get("synonyms", "").strip().lower() not in FALSE,
+        date_from=parse_month(args.get("date_from"), "date_from"),
+        date_to=parse_month(args.get("date_to"), "date_to", end=True),
+        find={name: text[:MAX_VALUE_LENGTH] for name in FACETS
+              if (text := args.get(FIND_PREFIX + name, "").strip())},
     )
 
 
@@ -75,6 +84,10 @@ def state_args(search):
     for name in FACETS:
         if search.filters.get(name):
             args[name] = list(search.filters[name])
+    if search.date_from:
+        args["date_from"] = search.date_from
+    if search.date_to:
+        args["date_to"] = search.date_to
     if search.sort != "relevance":
         args["sort"] = search.sort
     if search.group:

@@ -2,10 +2,10 @@
 
 import re
 
-from flask import current_app, url_for
+from flask import current_app, request, url_for
 
 from .facets import facet_dicts
-from .markup import marked
+from .markup import marked, place
 from .requests import search_url, state_args
 
 #: Stands for the notice id in a hit's link while the rest of it is encoded once.
@@ -20,9 +20,12 @@ def result_dict(result):
     # The notice link carries the search, so the notice page can highlight and lead
     # back. The search's part is encoded once for the page, not once per hit.
     notice_url = url_for("views.notice", notice_id=ID_SLOT, **args)
-    hits = []
+    hits, seen = [], set()
     for hit in result.hits:
         data = hit_dict(hit)
+        # The notice page's way back lands on the notice's first hit: /?q=…#notice-<id>.
+        data["anchor"] = None if hit.notice_id in seen else f"notice-{hit.notice_id}"
+        seen.add(hit.notice_id)
         if PLAIN_ID.fullmatch(hit.notice_id):  # ids this tool makes: nothing in them is escaped
             data["url"] = f"{notice_url.replace(ID_SLOT, hit.notice_id, 1)}#p{hit.n}"
         else:
@@ -37,8 +40,25 @@ def result_dict(result):
         "total_notices": result.total_notices,
         "page": search.page, "per_page": search.per_page, "pages": result.pages,
         "sort": search.sort, "group": search.group, "took_ms": result.took_ms,
+        "dates": {"from": search.date_from, "to": search.date_to,
+                  "first": result.date_span[0], "last": result.date_span[1],
+                  "clear_url": search_url(search, date_from="", date_to="")
+                  if search.date_from or search.date_to else None},
         "hits": hits, "facets": facet_dicts(result), "missing_shards": result.missing, **understanding(result),
     }
+
+
+def paragraph_links(search):
+    """A function giving each hit's absolute address on the site, its query marked (for the CSV's 链接)."""
+    base = request.host_url.rstrip("/")
+    args = {"q": search.q} if search.q else {}
+    template = base + url_for("views.notice", notice_id=ID_SLOT, **args)
+
+    def link(hit):
+        if PLAIN_ID.fullmatch(hit.notice_id):
+            return f"{template.replace(ID_SLOT, hit.notice_id, 1)}#p{hit.n}"
+        return base + url_for("views.notice", notice_id=hit.notice_id, **args, _anchor=f"p{hit.n}")
+    return link
 
 
 def understanding(result):
@@ -56,9 +76,16 @@ def understanding(result):
         "with_synonyms_url": search_url(search, synonyms=True) if not search.synonyms else None,
         "role_preference": roles,
         "suggestions": [{"kind": s.kind, "q": s.q, "word": s.word, "count": s.count,
-                         "url": search_url(search, q=s.q, filters={} if s.kind == "unfiltered" else search.filters)}
+                         "url": search_url(search, q=s.q, **_unfiltered(s, search))}
                         for s in result.suggestions],
     }
+
+
+def _unfiltered(suggestion, search):
+    """The changes that take a suggestion's search out of every filter, when it suggests that."""
+    if suggestion.kind != "unfiltered":
+        return {"filters": search.filters}
+    return {"filters": {}, "date_from": "", "date_to": ""}
 
 
 def hit_dict(hit):
@@ -66,9 +93,10 @@ def hit_dict(hit):
     return {
         "notice_id": hit.notice_id, "n": hit.n, "title": hit.title, "issuer": hit.issuer,
         "published": hit.published, "text": hit.text, "highlight": marked(hit.text, hit.spans, hit.truncated),
-        "headings": list(hit.headings), "category": hit.category, "role": hit.role,
+        "headings": list(hit.headings), "category": hit.category, "role": hit.role, "roles": list(hit.roles),
         "problem_types": list(hit.problem_types), "province": hit.province, "city": hit.city,
-        "county": hit.county, "level": hit.level, "year": hit.year, "score": hit.score,
+        "county": hit.county, "place": place(hit.province, hit.city, hit.county), "level": hit.level, "year": hit.year, "date": hit.date, "date_kind": hit.date_kind,
+        "inspector": hit.inspector, "completion": dict(hit.completion), "score": hit.score,
         "more_in_notice": hit.more_in_notice,
         "headings_highlight": [marked(h, s) for h, s in zip(hit.headings, hit.heading_spans)],
         "match": hit.match, "truncated": any(hit.truncated),
@@ -91,4 +119,5 @@ def page_links(result, around=2):
         "pages": links if last > 1 else [],
         "prev": search_url(search, page=min(search.page - 1, last)) if search.page > 1 else None,
         "next": search_url(search, page=search.page + 1) if search.page < last else None,
+        "last": last, "current": search.page,
     }

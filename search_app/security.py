@@ -27,6 +27,10 @@ HEADERS = {
 }
 
 
+#: For a notice's original file: were a browser to show it, a sandbox that runs nothing and loads nothing.
+ORIGINAL_CSP = "sandbox; default-src 'none'; frame-ancestors 'none'"
+
+
 def add_headers(response):
     """Give every response, error pages and static files included, the headers above."""
     for name, value in HEADERS.items():

@@ -26,7 +26,9 @@ class Backend(ABC):
 
     @abstractmethod
     def all_hits(self, request, highlight=True):
-        """Every matching paragraph of `request`, as `Hit`s in result order, ignoring paging and grouping.
+        """Every matching paragraph of `request`, as `Hit`s in result order, ignoring paging.
+
+        With `request.group`, each notice's best paragraph only, its `more_in_notice` counting the rest.
 
         Checks the request before it returns, so a bad request raises here and
         not halfway through a streamed export. An export that shows no marks
@@ -57,6 +59,10 @@ class Backend(ABC):
     @abstractmethod
     def open(self):
         """Open the index now, so that a missing or damaged one is reported here, once (IndexUnavailable)."""
+
+    def describe(self):
+        """What the index is, for the page to say: {"generated": bool} (generated demo notices, not real ones)."""
+        return {}
 
     def warm(self):
         """`open`, and get ready to answer at full speed (a server calls this before it listens)."""

@@ -3,7 +3,8 @@
 Three kinds, after where a value belongs:
 
 * `ParagraphFacet`: one value per paragraph (its section category, its role);
-* `ParagraphSetFacet`: several values per paragraph (its problem types);
+* `ParagraphSetFacet`: several values per paragraph (its problem types, its
+  roles: a paragraph stating a problem and its measures is both);
 * `NoticeFacet`: a value of the paragraph's notice, read from the notice's
   catalog entry (the notice itself, its province, city, year, level).
 
@@ -17,6 +18,8 @@ labels and the order of values from this table.
 from dataclasses import dataclass
 from typing import ClassVar
 
+from indexer.notice import LEVELS, ROLES
+
 #: Most values a facet lists besides the selected ones (the 通报 facet has one per notice).
 FACET_LIMIT = 100
 
@@ -26,10 +29,12 @@ class Facet:
     name: str  # the request parameter and the API key
     label: str  # the heading people see
     kind: ClassVar[str] = ""
+    order: tuple = ()  # values in their natural order (roles as a notice tells them), if they have one
+    by_count: bool = True  # listed by count, most first; False: in their natural order (years, levels)
 
     def sort_key(self, value):
-        """Where a value lists among values of equal count: alphabetically."""
-        return (0, value)
+        """Where a value lists among values of equal count: in the natural order, else alphabetically."""
+        return (0, self.order.index(value), value) if value in self.order else (1, 0, value)
 
 
 @dataclass(frozen=True)
@@ -55,19 +60,23 @@ class NoticeFacet(Facet):
 
 @dataclass(frozen=True)
 class YearFacet(NoticeFacet):
+    by_count: bool = False
+
     def sort_key(self, value):
         """Years newest first; anything else after them, alphabetically."""
-        return (0, -int(value)) if value.isdigit() else (1, value)
+        return (0, -int(value), value) if value.isdigit() else (1, 0, value)
 
 
 FACETS = (
     ParagraphFacet("category", "巡察领域"),
     ParagraphSetFacet("problem_type", "问题类型"),
-    ParagraphFacet("role", "段落类型"),
+    ParagraphSetFacet("role", "段落类型", order=ROLES),
     NoticeFacet("notice", "通报", key="id"),
+    NoticeFacet("issuer", "单位", key="issuer"),
     NoticeFacet("province", "省份", key="province"),
     NoticeFacet("city", "城市", key="city"),
+    NoticeFacet("county", "区县", key="county"),
     YearFacet("year", "年份", key="year"),
-    NoticeFacet("level", "巡察层级", key="level"),
+    NoticeFacet("level", "巡察层级", key="level", order=LEVELS, by_count=False),
 )
 BY_NAME = {facet.name: facet for facet in FACETS}

@@ -18,6 +18,9 @@ class SearchRequest:
     per_page: int = 20
     group: bool = False
     synonyms: bool = True  # also search the synonyms of what was typed
+    date_from: str = ""  # "YYYY-MM": only notices listed in this month or later (`search_core.months`)
+    date_to: str = ""  # "YYYY-MM": only notices listed in this month or earlier
+    find: dict = field(default_factory=dict)  # facet name -> text: list only that facet's values containing it
 
 
 @dataclass
@@ -44,6 +47,12 @@ class Hit:
     truncated: tuple = (False, False)  # text cut at its (start, end): a snippet of a very long paragraph
     spans: list = field(default_factory=list)  # [(start, end)] where the terms match the text
     heading_spans: list = field(default_factory=list)  # the same for each heading
+    roles: list = field(default_factory=list)  # every role of the paragraph, `role` (the primary one) first
+    date: str = ""  # the notice's listing date: published, else feedback, else the inspection's end or start
+    date_kind: str = ""  # which of those `date` is: published, feedback, inspection_end, inspection_start
+    inspector: str = ""  # the inspecting body (巡察组) that fed the problems back
+    completion: dict = field(default_factory=dict)  # the notice's stated figures: problems, problems_done,
+    #                                                 measures, measures_done, rate (percent)
 
 
 @dataclass
@@ -101,6 +110,7 @@ class SearchResult:
     role_words: list = field(default_factory=list)  # the words read as those roles
     suggestions: list = field(default_factory=list)  # [Suggestion]: ways out of few or no results
     missing: list = field(default_factory=list)  # [{"shard", "node"}]: shards that did not answer; counts leave them out
+    date_span: tuple = ("", "")  # ("YYYY-MM", "YYYY-MM"): the months the index's notices are listed in
 
     @property
     def pages(self):

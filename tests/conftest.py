@@ -93,7 +93,10 @@ def live_server(app):
 
 
 def _p(text, headings=(), category=None, role=None, types=()):
-    return dict(text=text, headings=list(headings), category=category, role=role, problem_types=list(types))
+    """A paragraph's fields; `role` is one role or a list of roles, the primary first."""
+    roles = [role] if isinstance(role, str) else list(role or [])
+    return dict(text=text, headings=list(headings), category=category, role=roles[0] if roles else None,
+                roles=roles, problem_types=list(types))
 
 
 H_ORG, H_PROB = "履行整改主体责任情况", "巡察反馈问题整改落实情况"
@@ -114,7 +117,7 @@ RICH = [
       _p("关于“理论学习中心组学习不到位”的问题。", [H_PROB, H_C1], C1, "问题", [T_STUDY]),
       _p("整改情况：制定理论学习中心组年度学习计划，已完成。", [H_PROB, H_C1], C1, "整改成效", [T_STUDY]),
       _p("关于“违规报销差旅费”的问题。", [H_PROB, H_C2], C2, "问题", [T_EIGHT, T_MONEY]),
-      _p("整改情况：已追回多报销的差旅费3200元，修订差旅费管理办法。", [H_PROB, H_C2], C2, "整改成效",
+      _p("整改情况：已追回多报销的差旅费3200元，修订差旅费管理办法。", [H_PROB, H_C2], C2, ["整改成效", "整改措施"],
          [T_EIGHT, T_MONEY]),
       _p("一是严格执行三重一大集体决策制度；二是规范公务接待。", [H_PROB, H_C2], C2, "整改措施", [T_EIGHT, T_THREE])]),
     ("2023-榆树市文广旅局.txt",
@@ -123,7 +126,7 @@ RICH = [
           published="2024-03-01", region=Region("吉林省", "长春市", "榆树市")),
      [(1, "一、", H_C3, C3)],
      [_p("关于“三会一课制度落实不严格”的问题。", [H_C3], C3, "问题", []),
-      _p("整改情况：按月召开支部党员大会，差旅费报销一律经集体审核。", [H_C3], C3, "整改措施", [T_MONEY]),
+      _p("整改情况：按月召开支部党员大会，差旅费报销一律经集体审核。", [H_C3], C3, ["整改措施", "问题"], [T_MONEY]),
       _p("关于“固定资产账实不符”的问题。", [H_C3], C3, "问题", [T_MONEY])]),
     ("2022-株洲市天元区文旅广体局.txt",
      dict(title="中共株洲市天元区文化旅游广电体育局党组关于巡察整改进展情况的通报",
@@ -172,10 +175,13 @@ def rich_notices():
 def rich_values(notice, paragraph, facet):
     """A paragraph's values of `facet`, read straight off the Notice objects."""
     value = {
-        "category": paragraph.category, "role": paragraph.role, "notice": notice.id,
-        "province": notice.region.province, "city": notice.region.city, "level": notice.level,
+        "category": paragraph.category, "notice": notice.id, "issuer": notice.issuer,
+        "province": notice.region.province,
+        "city": notice.region.city, "county": notice.region.county, "level": notice.level,
         "year": str(notice.year) if notice.year else None,
     }.get(facet)
+    if facet == "role":
+        return list(paragraph.roles) or ([paragraph.role] if paragraph.role else [])
     return list(paragraph.problem_types) if facet == "problem_type" else [value] if value else []
 
 

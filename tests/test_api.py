@@ -21,10 +21,12 @@ from search_app import create_app
 from search_app.export import COLUMNS
 
 HIT_KEYS = {"notice_id", "n", "title", "issuer", "published", "text", "highlight", "headings",
-            "category", "role", "problem_types", "url"}
+            "category", "role", "roles", "problem_types", "province", "city", "county", "place", "date",
+            "date_kind", "completion", "url"}
 #: Facet name -> how to read its value(s) off a hit.
-HIT_FIELD = {"category": "category", "problem_type": "problem_types", "role": "role", "notice": "notice_id",
-             "province": "province", "city": "city", "year": "year", "level": "level"}
+HIT_FIELD = {"category": "category", "problem_type": "problem_types", "role": "roles", "notice": "notice_id",
+             "issuer": "issuer",
+             "province": "province", "city": "city", "county": "county", "year": "year", "level": "level"}
 
 
 def get_json(client, url, status=200):
@@ -281,23 +283,43 @@ def test_csv_has_every_matching_paragraph_in_result_order(client):
     disposition = response.headers["Content-Disposition"]
     assert disposition.startswith("attachment;") and "filename*=UTF-8''" in disposition
     header, *rows = read_csv(response)
-    assert header == list(COLUMNS)
+    assert header == list(COLUMNS) and header[0] == "单位" and "正文" in header  # headed as the page names things
     hits = all_hits(client, [("sort", "oldest")])
     assert len(rows) == get_json(client, "/api/search")["total"] == len(hits)
-    assert [(r[0], int(r[1]), r[-1]) for r in rows] == [(h["notice_id"], h["n"], h["text"]) for h in hits]
+    key = [COLUMNS.index(c) for c in ("通报编号", "段落号", "正文")]
+    assert [(r[key[0]], int(r[key[1]]), r[key[2]]) for r in rows] == [(h["notice_id"], h["n"], h["text"]) for h in hits]
+    # Each row links to its paragraph on the site.
+    link = COLUMNS.index("链接")
+    assert all(r[link].startswith("http://localhost/notices/" + r[key[0]]) and r[link].endswith(f"#p{r[key[1]]}")
+               for r in rows)
 
 
-def test_csv_joins_lists_and_names_the_file_after_the_query(rich_client, rich):
-    response = rich_client.get("/api/search.csv?q=差旅费&group=1")
+def test_csv_joins_lists_spells_out_codes_and_names_the_file_after_the_query(rich_client, rich):
+    response = rich_client.get("/api/search.csv?q=差旅费")
     header, *rows = read_csv(response)
     assert len(rows) == get_json(rich_client, "/api/search?q=差旅费")["total"]
-    by_text = {r[header.index("text")]: dict(zip(header, r)) for r in rows}
+    by_text = {r[header.index("正文")]: dict(zip(header, r)) for r in rows}
     row = by_text["整改情况：已追回多报销的差旅费3200元，修订差旅费管理办法。"]
-    assert row["problem_types"] == f"{T_EIGHT}；{T_MONEY}"
-    assert row["headings"] == "巡察反馈问题整改落实情况 › 聚焦群众身边腐败问题和不正之风方面"
-    assert (row["province"], row["city"], row["level"], row["year"]) == ("吉林省", "长春市", "县", "2024")
-    assert by_text[f"差旅费正文{SCRIPT}与{IMG}结束。"]["issuer"] == f"<b>单位</b>{IMG}"
+    assert row["问题类型"] == f"{T_EIGHT}；{T_MONEY}"
+    assert row["段落类型"] == "整改成效；整改措施"
+    assert row["所在标题"] == "巡察反馈问题整改落实情况 › 聚焦群众身边腐败问题和不正之风方面"
+    assert (row["省份"], row["城市"], row["区县"], row["巡察层级"], row["年份"]) == ("吉林省", "长春市", "二道区", "县级", "2024")
+    assert (row["巡察组"], row["日期"], row["日期类型"]) == ("区委第二巡察组", "2024-12-20", "发布")
+    assert (row["反馈问题数"], row["已整改问题数"], row["匹配"]) == ("12", "10", "完全匹配")
+    assert row["链接"].endswith("#p5") and "q=%E5%B7%AE%E6%97%85%E8%B4%B9" in row["链接"]
+    assert by_text[f"差旅费正文{SCRIPT}与{IMG}结束。"]["单位"] == f"<b>单位</b>{IMG}"
     assert unquote(response.headers["Content-Disposition"].split("filename*=UTF-8''")[1]) == "巡察通报检索-差旅费.csv"
+
+
+def test_a_grouped_csv_has_each_notices_best_paragraph_and_counts_the_rest(client):
+    grouped = get_json(client, "/api/search?q=整改&group=1&per_page=100")
+    header, *rows = read_csv(client.get("/api/search.csv?q=整改&group=1"))
+    ids, more = COLUMNS.index("通报编号"), COLUMNS.index("本通报其他匹配段落")
+    assert len(rows) == grouped["total_notices"] == len({r[ids] for r in rows})
+    # The same notices, in the same order, with the same best paragraph, as the grouped page.
+    assert [(r[ids], int(r[COLUMNS.index("段落号")]), int(r[more])) for r in rows] == \
+        [(h["notice_id"], h["n"], h["more_in_notice"]) for h in grouped["hits"]]
+    assert sum(int(r[more]) + 1 for r in rows) == grouped["total"]
 
 
 # --- errors -----------------------------------------------------------------
@@ -379,6 +401,7 @@ def test_a_rebuild_is_picked_up_without_a_restart(tmp_path):
     "/api/search?q=%22巡察+整改%22+-差旅费&sort=oldest&per_page=7&page=2",
     "/api/search?category=基层党组织建设&role=问题&role=整改措施&year=2023&group=1",
     "/?q=干部+-a%26b%3Dc&problem_type=意识形态&level=县",
+    "/api/search?q=整改&date_from=2023-01&date_to=2024-12&role=整改措施&county=榆树市&county=昭阳区&sort=oldest",
 ])
 def test_facet_toggle_urls_are_those_url_for_builds(app, url):
     """Toggle and hit URLs are encoded in bulk; each must equal what `url_for` would have built."""
@@ -422,8 +445,11 @@ def test_role_words_are_a_preference_with_a_strict_filter_one_click_away(client)
     body = get_json(client, "/api/search?q=三重一大 如何整改")
     assert body["role_preference"]["roles"] == ["整改措施"] and body["role_preference"]["words"] == ["如何整改"]
     assert body["hits"][0]["role"] == "整改措施"
+    # 问题 is one role among the measures' here: the filter keeps only paragraphs that state a problem.
+    body = get_json(client, "/api/search?q=三重一大 存在问题")
+    assert body["role_preference"]["roles"] == ["问题"] and "问题" in body["hits"][0]["roles"]
     strict = get_json(client, body["role_preference"]["strict_url"].replace("/?", "/api/search?"))
-    assert strict["query"] == "三重一大" and {h["role"] for h in strict["hits"]} == {"整改措施"}
+    assert strict["query"] == "三重一大" and all("问题" in h["roles"] for h in strict["hits"])
     assert 0 < strict["total"] < body["total"]
 
 

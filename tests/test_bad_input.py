@@ -11,6 +11,7 @@ second unreadable file fails for everybody: a link to /proc/self/mem, whose
 first page is never mapped, so reading it gives EIO.
 """
 
+import io
 import os
 import re
 import shutil
@@ -18,14 +19,15 @@ import struct
 import subprocess
 import sys
 import time
+import zipfile
 import zlib
 from pathlib import Path
 
 import pytest
 
-from indexer.errors import NoticeError
+from indexer.errors import NoticeError, ToolMissing
 from indexer.parsing import parse_file
-from indexer.parsing.reading import max_bytes
+from indexer.readers import max_bytes
 from search_core.embedded.engine import EmbeddedBackend
 from search_core.results import SearchRequest
 
@@ -131,7 +133,7 @@ def bad_data(tmp_path_factory):
     (data / "sub" / "back").symlink_to("..")  # a loop: sub/back/sub/back/…
     skipped = {
         "empty.txt": "is empty",
-        "image.txt": "is a PNG image, not a text file",
+        "image.txt": "is an image in which OCR found no Chinese text to index",
         "huge.txt": TOO_BIG,
         "副本 copy.txt": f"same content as {COMPLETE[0].name}, which is indexed instead",
         "mem.txt": "is a link to /proc/self/mem, outside the data folder; copy the file into the folder to index it",
@@ -266,7 +268,7 @@ def test_a_named_pipe_is_reported_not_waited_on(tmp_path):
 @pytest.mark.parametrize("name, raw, reason", [
     ("empty.txt", b"", "is empty"),
     ("blank.txt", b" \r\n\t\n", "is empty"),
-    ("image.txt", png(), "is a PNG image, not a text file"),
+    ("image.txt", png(), "is an image in which OCR found no Chinese text to index"),
     ("binary.txt", bytes(range(256)) * 64, "contains binary data, not text"),
 ])
 def test_parse_file_refuses_what_is_not_a_notice(tmp_path, name, raw, reason):
@@ -407,3 +409,162 @@ def test_a_name_that_is_not_utf8_is_indexed_and_its_original_served(tmp_path):
     client = create_app({"TESTING": True, "DATA_DIR": data, "INDEX_DIR": index}).test_client()
     original = client.get(f"/notices/{hit.notice_id}/source")
     assert original.status_code == 200 and "编码为国标的文件名" in original.get_data(as_text=True)
+
+
+# Bad files of every kind the readers read (issue 17): each skipped with its reason, the rest indexed
+
+FORMATS = TESTS / "fixtures" / "formats"
+BAD = TESTS / "fixtures" / "bad"
+SITE_CHROME = ('<div class="nav"><a href="/">首页</a> <a href="/xxgk/">政务公开</a> <a href="/tzgg/">通知公告</a></div>'
+               '<div class="footer">主办单位：某某市人民政府办公室　版权所有</div>')
+
+
+def zip_bytes(parts):
+    """A ZIP archive of {name: bytes}, deflated."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in parts.items():
+            archive.writestr(name, data)
+    return buffer.getvalue()
+
+
+def docx_parts():
+    with zipfile.ZipFile(FORMATS / "000_770efd74347c2cb3.docx") as archive:
+        return {name: archive.read(name) for name in archive.namelist()}
+
+
+def zip_bomb():
+    """A Word file's parts with a document.xml of 150 MB of spaces: about 150 KB packed."""
+    return zip_bytes({**docx_parts(), "word/document.xml": b" " * (150 * 1024 * 1024)})
+
+
+def pages_pdf(count):
+    """A valid PDF of `count` empty pages."""
+    objects = [b"<< /Type /Catalog /Pages 2 0 R >>",
+               b"<< /Type /Pages /Count %d /Kids [%s] >>" % (count, b" ".join(b"%d 0 R" % (i + 3) for i in range(count)))]
+    objects += [b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >>"] * count
+    out, offsets = bytearray(b"%PDF-1.4\n"), []
+    for number, body in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n%s\nendobj\n" % (number, body)
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    return bytes(out)
+
+
+def bad_kinds():
+    """name -> (bytes, the reason a rebuild gives for skipping it)."""
+    docx = (FORMATS / "000_770efd74347c2cb3.docx").read_bytes()
+    pdf = (FORMATS / "004_3285782bd5727c11.pdf").read_bytes()
+    return {
+        "cut short.docx": (docx[:len(docx) // 2], "is a damaged or incomplete Word file (File is not a zip file); "
+                                                  "it may have been cut short while downloading: download it again"),
+        "garbled.docx": (zip_bytes({**docx_parts(), "word/document.xml": b"<w:document><w:body><w:p>"}),
+                         "is a damaged Word file (a part of it is not well-formed XML); open it in Word and save it "
+                         "again, or download it again"),
+        "bomb.docx": (zip_bomb(), "is a Word file that would unpack to 151 MB in 19 parts, more than the 100 MB a "
+                                  "notice may (perhaps a ZIP bomb); it was not unpacked"),
+        "cut short.pdf": (pdf[:len(pdf) * 3 // 5], "is a PDF that was cut short (it has no end-of-file marker); "
+                                                   "download it again"),
+        "garbled.pdf": (b"%PDF-1.7\n" + bytes(range(256)) * 40 + b"\n%%EOF\n",
+                        "is a damaged PDF (No /Root object! - Is this really a PDF?); open it and save it again, "
+                        "or download it again"),
+        "encrypted.pdf": ((BAD / "encrypted.pdf").read_bytes(),
+                          "is a password-protected PDF; save a copy without the password to index it"),
+        "5000 pages.pdf": (pages_pdf(5000), "is a PDF of 5,000 pages, more than the 200 a notice may have "
+                                            "(NOTICE_SEARCH_MAX_PDF_PAGES); split it, or raise the limit"),
+        "no body.html": (b"<!DOCTYPE html><html><head><title>x</title></head><body></body></html>",
+                         "is a web page with no article text (only the site's navigation, or nothing); save the page "
+                         "again once it has loaded, or save its text as .txt"),
+        "only chrome.html": (f"<html><head><meta charset='utf-8'><title>通知公告</title></head><body>{SITE_CHROME}"
+                             "</body></html>".encode(),
+                             "is a web page with no article text (only the site's navigation, or nothing); save the page "
+                             "again once it has loaded, or save its text as .txt"),
+    }
+
+
+#: The rebuild of every kind needs the Debian programs `./dev test` installs as root.
+NO_PROGRAMS = pytest.mark.skipif(not (shutil.which("antiword") and shutil.which("tesseract")),
+                                 reason="antiword or Tesseract is not installed (./dev test installs them as root)")
+GOOD_KINDS = {"公主岭.docx": FORMATS / "003_e27e9ae513fad7e5.docx", "榆树.doc": FORMATS / "001_3cbbc2c57dacf04c.doc",
+              "二道.pdf": FORMATS / "000_770efd74347c2cb3.pdf", "株洲.html": FORMATS / "002_d6dfadf123e246ba.html",
+              "公主岭 扫描.pdf": FORMATS / "003_e27e9ae513fad7e5.scan.pdf"}
+
+
+@pytest.fixture(scope="module")
+def bad_formats(tmp_path_factory):
+    """A data folder with the five notices, one good file of each kind and one bad file of each kind, rebuilt."""
+    root = tmp_path_factory.mktemp("bad-formats")
+    data = root / "data"
+    data.mkdir()
+    for path in COMPLETE:
+        shutil.copy(path, data / path.name)
+    for name, path in GOOD_KINDS.items():
+        shutil.copy(path, data / name)
+    skipped = {}
+    for name, (raw, reason) in bad_kinds().items():
+        (data / name).write_bytes(raw)
+        skipped[name] = reason
+    result = run("rebuild", "--data", data, "--index", root / "index", cwd=data)
+    return result, root / "index", skipped
+
+
+@NO_PROGRAMS
+def test_rebuild_skips_each_bad_file_of_every_kind_and_indexes_the_rest(bad_formats):
+    result, index, skipped = bad_formats
+    assert result.returncode == 2, result.stderr
+    assert reported(result.stdout) == skipped
+    assert "Traceback" not in result.stderr
+    engine = EmbeddedBackend(index)
+    sources = {n["source"]: n for n in engine.notices()}
+    assert sorted(sources) == sorted([p.name for p in COMPLETE] + list(GOOD_KINDS))
+    media = {name: engine.notice(sources[name]["id"])["media_type"] for name in GOOD_KINDS}
+    assert media == {"公主岭.docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+                     "榆树.doc": "application/msword", "二道.pdf": "application/pdf", "株洲.html": "text/html",
+                     "公主岭 扫描.pdf": "application/pdf"}
+
+
+@NO_PROGRAMS
+def test_the_report_names_the_files_read_by_ocr(bad_formats):
+    result, _index, _skipped = bad_formats
+    ocr = re.findall(r"^notice-index: read by OCR (.+?): its text may hold misread characters$", result.stdout, re.M)
+    assert ocr == ["公主岭 扫描.pdf"]
+
+
+@pytest.mark.parametrize("name", sorted(bad_kinds()))
+def test_parse_file_names_each_bad_file_and_its_reason(tmp_path, name):
+    raw, reason = bad_kinds()[name]
+    path = tmp_path / name
+    path.write_bytes(raw)
+    with pytest.raises(NoticeError) as info:
+        parse_file(path)
+    assert str(info.value) == f"{path}: {reason}"
+
+
+@pytest.mark.parametrize("fixture, reason", [
+    ("001_3cbbc2c57dacf04c.doc", "is a Word 97–2003 document (.doc); reading it needs antiword or catdoc, which is not "
+                                 "installed here: install the Debian packages antiword catdoc (`./dev run` does so "
+                                 "when run as root)"),
+    ("003_e27e9ae513fad7e5.scan.pdf", "is a scanned PDF (5 of its pages are images); reading it needs OCR (Tesseract "
+                                      "with its Chinese model), which is not installed here: install the Debian "
+                                      "packages tesseract-ocr tesseract-ocr-chi-sim (`./dev run` does so when run as "
+                                      "root)"),
+])
+def test_a_kind_whose_program_is_not_installed_is_skipped_with_what_to_install(tmp_path, monkeypatch, fixture, reason):
+    monkeypatch.setenv("PATH", str(tmp_path))  # no antiword, catdoc or tesseract on it
+    with pytest.raises(ToolMissing) as info:
+        parse_file(FORMATS / fixture)
+    assert info.value.reason == reason
+
+
+@NO_PROGRAMS
+def test_a_file_that_takes_longer_than_the_limit_is_skipped(monkeypatch):
+    monkeypatch.setenv("NOTICE_SEARCH_READ_SECONDS", "1")
+    started = time.monotonic()
+    with pytest.raises(NoticeError) as info:
+        parse_file(FORMATS / "003_e27e9ae513fad7e5.scan.pdf")
+    assert info.value.reason == ("took more than 1 seconds to read, the most one file may take "
+                                 "(NOTICE_SEARCH_READ_SECONDS); raise it or split the file")
+    assert time.monotonic() - started < 4

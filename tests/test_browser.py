@@ -20,7 +20,7 @@ def total_shown(page):
 
 
 def facet(page, name):
-    return page.locator(f'section.facet[data-facet="{name}"]')
+    return page.locator(f'.facet[data-facet="{name}"]')
 
 
 def facet_link(page, name, label):
@@ -104,7 +104,7 @@ def test_facets_work_from_the_keyboard(page, rich_server):
 
 def test_pages_and_the_back_button(page, live_server):
     total = page.request.get(live_server + "/api/search").json()["total"]
-    page.goto(live_server + "/")
+    page.goto(live_server + "/?sort=newest")  # the bare address is the page about the collection
     first = page.locator("li.hit").first.inner_text()
     expect(page.locator("li.hit")).to_have_count(20)
     page.get_by_role("link", name="下一页").click()
@@ -157,9 +157,10 @@ def test_csv_download_has_every_hit(page, live_server, tmp_path):
     data = raw.read_bytes()
     assert data.startswith(b"\xef\xbb\xbf")
     rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
-    assert rows[0][:2] == ["notice_id", "n"]
+    assert rows[0][:2] == ["单位", "通报标题"]
     assert len(rows) - 1 == total_shown(page)
-    assert all("整改" in row[-1] or "整改" in row[-2] for row in rows[1:])
+    text, headings = rows[0].index("正文"), rows[0].index("所在标题")
+    assert all("整改" in row[text] or "整改" in row[headings] for row in rows[1:])
 
 
 def test_markup_in_a_notice_or_a_query_renders_as_text(page, rich_server, rich, tmp_path):
@@ -192,8 +193,34 @@ def test_phone_layout_folds_the_filters(browser, rich_server, tmp_path):
     filters = page.locator("details.filters")
     expect(filters).not_to_have_attribute("open", "")
     expect(page.locator("li.hit").first).to_be_in_viewport()
-    filters.locator("summary").click()
+    page.locator("details.filters > summary").click()
     expect(facet(page, "province")).to_be_visible()
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     page.screenshot(path=str(tmp_path / "phone.png"), full_page=True)
     context.close()
+
+
+def test_a_month_range_and_a_county_narrow_the_page(page, live_server, tmp_path):
+    page.goto(live_server + "/?q=整改")
+    everything = total_shown(page)
+    counties = shown_counts(page, "county")
+    assert {"二道区", "榆树市"} <= set(counties)
+    facet(page, "county").locator("summary").click()  # a long list, folded until opened
+    facet_link(page, "county", "榆树市").click()
+    expect(page).to_have_url(re.compile("county="))
+    assert total_shown(page) == counties["榆树市"]
+    facet_link(page, "county", "榆树市").click()  # off again
+    dates = page.locator("section.date-range")
+    dates.get_by_label("从").fill("2024-01")
+    dates.get_by_role("button", name="应用").click()
+    expect(page).to_have_url(re.compile(r"date_from=2024-01"))
+    expect(page.locator(".chips")).to_contain_text("2024年1月起")
+    expect(page.get_by_label("检索词")).to_have_value("整改")  # the search came along
+    narrowed = total_shown(page)
+    assert 0 < narrowed < everything
+    years = shown_counts(page, "year")
+    assert set(years) <= {str(y) for y in range(2024, 2100)}
+    page.screenshot(path=str(tmp_path / "dates.png"), full_page=True)
+    page.locator(".chips a.chip", has_text="2024年1月起").click()
+    expect(page).not_to_have_url(re.compile("date_from"))
+    assert total_shown(page) == everything

@@ -14,6 +14,7 @@ document.addEventListener("securitypolicyviolation", (e) => window.__csp.push(e.
 
 def test_statistics_draw_charts_beside_their_tables_and_a_bar_leads_to_its_search(page, live_server, tmp_path):
     page.add_init_script(WATCH_CSP)
+    page.emulate_media(reduced_motion="reduce")  # bars drawn at once: a click lands on a bar, not on its growth
     page.goto(live_server + "/stats?q=" + quote("整改"))
     section = page.locator("#table-type_province_paragraphs")
     expect(section.locator("table tbody tr").first).to_be_visible()

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from whoosh import index as whoosh_index
 
-from indexer import settings, store, writers
+from indexer import catalog, settings, store, writers
 from indexer.build import check, is_stale, rebuild, update
 from indexer.errors import BuildError, ConfigError
 from indexer.progress import Progress
@@ -40,8 +40,7 @@ def whoosh_counts(index):
 
 def stored_notices(index):
     gen, _marker = store.open_generation(index)
-    with open(gen / store.NOTICES, encoding="utf-8") as lines:
-        return {n["id"]: n for n in map(json.loads, lines)}
+    return {n["id"]: n for n in catalog.every_notice(gen)}
 
 
 def generations(index):
@@ -258,7 +257,7 @@ def test_missing_or_empty_data_folders_are_errors_that_name_the_folder(data, ind
     with pytest.raises(BuildError, match=rf"Data folder {tmp_path / 'nowhere'} does not exist.*--data"):
         rebuild(tmp_path / "nowhere", index)
     (tmp_path / "empty").mkdir()
-    with pytest.raises(BuildError, match=r"No notice files \(\*\.txt\) in"):
+    with pytest.raises(BuildError, match=r"No notice files \(\.txt, \.html, .* or scanned images\) in"):
         update(tmp_path / "empty", index)
     assert generations(index) == ["gen-000001"]
 

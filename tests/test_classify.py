@@ -58,9 +58,9 @@ def test_heading_categories_inherited(notice):
     ("党组书记负总责", ["组织推进"], "整改组织推进"),
     ("整改情况：一是组织学习", ["整改措施"], "群众身边腐败和不正之风"),
     ("完成情况：已全部退还", ["整改成效"], "群众身边腐败和不正之风"),
-    # The problem quoted, then the measures: listed under the problem, a measure too.
-    ("针对“党课讲稿网络抄袭”问题", ["问题", "整改措施"], "群众身边腐败和不正之风"),
-    ("组织建设滞后", ["问题", "整改措施"], "基层党组织建设"),
+    # The problem quoted, then the measures: mostly a measure, stating the problem too.
+    ("针对“党课讲稿网络抄袭”问题", ["整改措施", "问题"], "群众身边腐败和不正之风"),
+    ("组织建设滞后", ["整改措施", "问题"], "基层党组织建设"),
     ("持续巩固整改成果", ["下一步计划"], "下一步工作"),
     ("欢迎广大干部群众", ["联系方式"], None),
 ])
@@ -162,7 +162,9 @@ def paragraph_of(body, heading="1.关于“违规发放津补贴”问题"):
     ("一是制定《财务管理制度》，严格审批程序。", ["整改措施"]),
     # What is to be achieved is no result.
     ("一是压实责任，确保问题整改到位。", ["整改措施"]),
-    ("针对“津补贴发放不规范”问题。已全部退还。", ["问题", "整改成效"]),
+    ("针对“津补贴发放不规范”问题。已全部退还。", ["整改成效", "问题"]),
+    # A problem with nothing done about it is a problem only.
+    ("针对“津补贴发放不规范”问题。", ["问题"]),
 ])
 def test_roles_from_sentences(body, roles):
     assert paragraph_of(body).roles == roles
@@ -170,7 +172,7 @@ def test_roles_from_sentences(body, roles):
 
 def test_a_quoted_problem_is_one_sentence_however_many_stops_it_quotes():
     body = "针对“执行“三重一大”制度不严格。支委会未研究重大支出”问题。进一步压实主体责任。"
-    assert paragraph_of(body).roles == ["问题", "整改措施"]
+    assert paragraph_of(body).roles == ["整改措施", "问题"]
     assert paragraph_of(body).problem_types == ["民主集中制与三重一大"]
 
 
@@ -193,7 +195,7 @@ def test_organising_section_recognised_from_its_paragraphs():
 def test_a_section_holding_problems_is_never_organising():
     text = "\n".join([INTRO, "一、全力以赴抓好巡察反馈问题整改", "针对“意识形态工作责任制落实不到位”问题。成立意识形态工作领导小组。"])
     paragraph = parse_text(text).paragraphs[1]
-    assert (paragraph.roles, paragraph.category) == (["问题", "整改措施"], "党中央决策部署落实")
+    assert (paragraph.roles, paragraph.category) == (["整改措施", "问题"], "党中央决策部署落实")
 
 
 # --- problem types -------------------------------------------------------------

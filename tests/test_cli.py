@@ -17,7 +17,7 @@ from indexer.progress import Progress
 
 NOTICES = Path(__file__).parent / "notices" / "complete"
 PROJECT = Path(__file__).resolve().parent.parent
-HIT_KEYS = ["notice_id", "n", "title", "text", "headings", "category", "role", "problem_types", "match"]
+HIT_KEYS = ["notice_id", "n", "title", "text", "headings", "category", "role", "roles", "problem_types", "date", "match"]
 
 
 def run(*args, stdin=None, **env):

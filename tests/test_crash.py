@@ -310,7 +310,7 @@ def test_a_generation_with_damaged_side_car_arrays_is_refused(built, damage):
         path = folder / "text_pos.npy"
         path.write_bytes(path.read_bytes()[:1000])
     elif damage == "remove the display store":
-        (folder / arrays.DISPLAY).unlink()
+        (folder / f"{arrays.DISPLAY}.bin").unlink()
     elif damage == "an unfinished segment folder":
         (folder / arrays.DONE).unlink()
     else:
@@ -386,8 +386,10 @@ def test_an_array_damaged_under_a_running_server_is_a_503_not_a_crash(small, tmp
 def test_rebuild_if_stale_repairs_a_damaged_index(small, tmp_path):
     index = tmp_path / "index"
     rebuild(small, index, procs=1)
-    display = next((store.live_generation(index) / arrays.FOLDER).iterdir()) / arrays.DISPLAY
-    display.write_bytes(display.read_bytes().replace("整改".encode(), "正改".encode(), 1))  # same size
+    display = next((store.live_generation(index) / arrays.FOLDER).iterdir()) / f"{arrays.DISPLAY}.bin"
+    data = bytearray(display.read_bytes())
+    data[len(data) // 2] ^= 0xFF  # the same size, one byte different
+    display.write_bytes(bytes(data))
     result = subprocess.run([sys.executable, "-m", "indexer.cli", "rebuild", "--if-stale", "--data", str(small),
                              "--index", str(index)], cwd=PROJECT, capture_output=True, text=True, timeout=120)
     assert result.returncode == 0 and "rebuilt" in result.stdout, result.stdout + result.stderr

@@ -27,7 +27,7 @@ def test_a_cell_a_spreadsheet_would_run_is_written_as_text(cell):
     assert neutralised(cell) == "'" + cell
     header, row = rows(csv_file([hit(cell, title=cell)], 10))
     assert header == list(COLUMNS)
-    assert row[COLUMNS.index("text")] == "'" + cell and row[COLUMNS.index("title")] == "'" + cell
+    assert row[COLUMNS.index("正文")] == "'" + cell and row[COLUMNS.index("通报标题")] == "'" + cell
 
 
 @pytest.mark.parametrize("cell", ["差旅费", "2024-01-01", "（一）=", "a-b", "", "'=1"])
@@ -37,7 +37,7 @@ def test_other_cells_are_left_as_they_are(cell):
 
 def test_an_export_is_cut_at_the_cap_and_says_so():
     header, *body = rows(csv_file((hit(f"第{i}段", n=i) for i in range(1, 100)), 5))
-    assert [r[COLUMNS.index("text")] for r in body[:5]] == [f"第{i}段" for i in range(1, 6)]
+    assert [r[COLUMNS.index("正文")] for r in body[:5]] == [f"第{i}段" for i in range(1, 6)]
     assert len(body) == 6 and "只导出了前 5 行" in body[5][0]
 
 

@@ -10,7 +10,6 @@ takes (`common` and `intersect` join sorted lists by search or by merge,
 against the obvious way, on inputs built to hit their edges.
 """
 
-import json
 import unicodedata
 from itertools import groupby
 
@@ -20,7 +19,7 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from indexer import store
+from indexer import catalog, store
 from indexer.analysis import words
 from indexer.folding import fold
 from indexer.arrays import BLOCK_BITS
@@ -44,8 +43,7 @@ def engine(index_dir):
 def indexed(index_dir):
     """The paragraphs of the live generation, read from its notices file, not through the engine."""
     gen, _marker = store.open_generation(index_dir)
-    with open(gen / store.NOTICES, encoding="utf-8") as lines:
-        return [(notice["id"], p) for notice in map(json.loads, lines) for p in notice["paragraphs"]]
+    return [(notice["id"], p) for notice in catalog.every_notice(gen) for p in notice["paragraphs"]]
 
 
 @pytest.fixture(scope="module")

@@ -39,5 +39,5 @@ def test_unreadable_files_are_named_on_stderr_and_the_rest_still_parsed(tmp_path
     assert len(result.stdout.splitlines()) == 1
     errors = result.stderr.splitlines()
     assert len(errors) == 2
-    assert f"{png}: is a PNG image, not a text file" in errors[0]
+    assert f"{png}: is an image that cannot be opened (damaged or cut short)" in errors[0]
     assert f"{empty}: is empty" in errors[1]

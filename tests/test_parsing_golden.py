@@ -93,12 +93,12 @@ def test_001_yushu_no_title_counts_and_year_carried_to_feedback():
 
 def test_001_yushu_problem_paragraphs_quote_the_feedback():
     n = parse("001_3cbbc2c57dacf04c")
-    # Each quotes the problem, then says how it was rectified: listed under the problem, a measure too.
+    # Each quotes the problem, then says how it was rectified: mostly a measure, stating a problem too.
     ideology = next(p for p in n.paragraphs if p.text.startswith("针对“意识形态领导小组"))
-    assert (ideology.role, ideology.roles, ideology.category) == ("问题", ["问题", "整改措施"], "党中央决策部署落实")
+    assert (ideology.role, ideology.roles, ideology.category) == ("整改措施", ["整改措施", "问题"], "党中央决策部署落实")
     assert ideology.problem_types == ["意识形态"]
     decisions = next(p for p in n.paragraphs if p.text.startswith("针对“基层单位执行“三重一大”"))
-    assert (decisions.roles, decisions.problem_types) == (["问题", "整改措施"], ["民主集中制与三重一大"])
+    assert (decisions.roles, decisions.problem_types) == (["整改措施", "问题"], ["民主集中制与三重一大"])
     assets = next(p for p in n.paragraphs if p.text.startswith("针对“2021年9月6日"))
     assert assets.problem_types == ["财务与资产管理"]
     assert assets.headings == ["强化执行能力，全力推进整改任务落实",

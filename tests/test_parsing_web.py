@@ -211,6 +211,6 @@ def test_035_traditional_script_kept_and_pinyin_dropped():
     problem = n.paragraphs[1]
     assert problem.text.startswith("學習貫徹落實習近平文化思想重要指示精神不到位。")
     # The problem sentence, then what was done about it.
-    assert (problem.role, problem.roles) == ("问题", ["问题", "整改措施"])
+    assert (problem.role, problem.roles) == ("整改措施", ["整改措施", "问题"])
     assert problem.problem_types[0] == "理论学习"
     assert n.issuer == "区文联党组织"  # facets are simplified

@@ -7,7 +7,7 @@ import pytest
 
 from indexer.errors import NoticeError
 from indexer.parsing import parse_file
-from indexer.parsing.reading import decode
+from indexer.readers.text import decode
 
 NOTICE = Path(__file__).parent / "notices" / "complete" / "002_d6dfadf123e246ba.txt"
 TEXT = NOTICE.read_text(encoding="utf-8").replace("\xa0", " ")  # GBK has no no-break space

@@ -3,7 +3,7 @@ a word of the query occurs; heading matches count less the farther up they stand
 
 import pytest
 
-from search_core.embedded.engine import EmbeddedBackend
+from search_core.embedded.engine import ROLE_BOOST, EmbeddedBackend
 from search_core.embedded.retrieval import minimum_should_match
 from search_core.results import SearchRequest
 
@@ -66,18 +66,29 @@ def test_synonyms_can_be_switched_off(backend):
     assert off.total == off.exact == on.exact and on.partial > 0
 
 
-def mean_rank(roles, role):
-    return sum(i for i, r in enumerate(roles) if r == role) / roles.count(role)
+def mean_rank(hits, role):
+    """The mean place of the hits that have `role` among their roles."""
+    places = [i for i, h in enumerate(hits) if role in h.roles]
+    return sum(places) / len(places)
 
 
 def test_role_words_rank_that_role_first(backend):
-    plain = [h.role for h in everything(backend, "三重一大")]
-    measures = [h.role for h in everything(backend, "三重一大 整改措施")]
-    problems = [h.role for h in everything(backend, "三重一大 存在问题")]
-    assert sorted(plain) == sorted(measures) == sorted(problems)  # the same paragraphs, ordered otherwise
-    assert measures[0] == "整改措施" and problems[0] == "问题"
-    assert mean_rank(measures, "整改措施") < mean_rank(plain, "整改措施")
+    plain = everything(backend, "三重一大")
+    measures = everything(backend, "三重一大 整改措施")
+    problems = everything(backend, "三重一大 存在问题")
+    key = sorted((h.notice_id, h.n) for h in plain)
+    assert sorted((h.notice_id, h.n) for h in measures) == sorted((h.notice_id, h.n) for h in problems) == key
+    assert measures[0].role == "整改措施" and "问题" in problems[0].roles
+    # Every one of these paragraphs holds a measure; fewer state the problem or report results.
+    assert all("整改措施" in h.roles for h in plain)
     assert mean_rank(problems, "问题") < mean_rank(plain, "问题")
+    # A named role multiplies the score of each paragraph having it, primary or not, and no other.
+    before = {(h.notice_id, h.n): h.score for h in plain if h.match == "exact"}
+    results = [h for h in everything(backend, "三重一大 整改成效") if h.match == "exact"]
+    assert any("整改成效" in h.roles and h.role != "整改成效" for h in results)
+    for hit in results:
+        factor = ROLE_BOOST if "整改成效" in hit.roles else 1.0
+        assert hit.score == pytest.approx(before[hit.notice_id, hit.n] * factor, rel=1e-3), hit.roles
 
 
 def test_variant_characters_find_each_other(backend):

@@ -7,6 +7,7 @@ import logging
 import re
 from pathlib import Path
 
+from .. import readers
 from ..errors import ConfigError
 from ..notice import Heading, Notice, Paragraph, listing_date
 from . import metadata, taxonomy
@@ -14,7 +15,6 @@ from .classify import Block, classify
 from .sections import ORGANISING
 from .cleaning import clean
 from .headings import Levels, split_heading, unnumbered_heading
-from .reading import read_notice
 from .regions import infer_region
 
 log = logging.getLogger(__name__)
@@ -26,11 +26,32 @@ _CLOSING_REACH = 3
 
 
 def parse_file(path, root=None):
-    """Parse the notice file at `path`; raise NoticeError naming the file if it cannot be read."""
+    """Parse the notice file at `path`, of any kind `indexer.readers` reads; raise NoticeError naming
+    the file if it cannot be read."""
     path = Path(path)
-    data, text = read_notice(path)
+    data, document = readers.read(path)
     source = path.relative_to(root).as_posix() if root else path.name
-    return parse_text(text, source, hashlib.sha256(data).hexdigest()[:16])
+    notice = parse_text(document.text, source, hashlib.sha256(data).hexdigest()[:16])
+    _file_facts(notice, document)
+    return notice
+
+
+def _file_facts(notice, document):
+    """Add what the file itself records to what the text gave.
+
+    The text's title wins: a page's <title> carries the site's name, and a Word
+    or PDF file's title property is often a template's or "Microsoft Word - …";
+    the file's title only fills a gap. The publication date of a web page's
+    metadata wins over every date read from the text (a signature or a title
+    is dated when it was written, not when it went out; the page's 发布时间
+    line, which the text would show, is site chrome the reader removed). The
+    source address only the file can give.
+    """
+    notice.media_type = document.media_type
+    notice.ocr = document.ocr
+    notice.source_url = document.source_url
+    notice.title = notice.title or document.title
+    notice.published = document.published or notice.published
 
 
 def parse_text(text, source="", notice_id=None):

@@ -114,13 +114,12 @@ def measure_roles(simp):
     if _MEASURE_LABEL.match(simp):
         primary = MEASURE  # the notice itself calls it the measure (整改情况：…)
         roles = roles if MEASURE in roles else [MEASURE] + roles
-    elif problem or not done:
-        # A paragraph opening with its problem is listed under it: the search's
-        # role preference and 段落类型 filter read the primary role, and a
-        # 存在问题 search must still find the problems that notices (榆树's)
-        # state only at the head of their measures.
+    elif not done:
         primary = PROBLEM
     else:
+        # A paragraph opening with its problem (榆树's 针对“…”问题。一是…) is mostly what was
+        # done about it: that is its primary role, and 问题 stays in its roles, which the
+        # 段落类型 filter and a 存在问题 search read.
         primary = RESULT if weights[RESULT] * 2 >= done else MEASURE
     return _primary_first(roles or [MEASURE], primary), problem
 

@@ -63,6 +63,8 @@
       : (table.columns.length === 2 && table.columns[0] === "通报" ? ranking(table) : matrix(table));
     box.style.height = Math.max(220, Math.min(560, 40 + table.rows.length * 26)) + "px";
     var chart = window.echarts.init(box, null, { renderer: "svg" });
+    // No growing bars for people who asked their system for less motion.
+    option.animation = !(window.matchMedia && window.matchMedia("(prefers-reduced-motion: reduce)").matches);
     chart.setOption(option);
     chart.on("click", function (params) {
       if (params.data && params.data.link) {

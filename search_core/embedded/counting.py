@@ -4,9 +4,9 @@ Every kind turns its values into small integer codes when a snapshot loads, so
 a selection is an `np.isin` and a count is a `np.bincount` over the matching
 documents, with no Python loop over paragraphs:
 
-* `ParagraphCodes`: a code per document (category, role), from the segments' arrays;
+* `ParagraphCodes`: a code per document (category), from the segments' arrays;
 * `ParagraphSets`: a code per document for its combination of values (problem
-  types); a combination is counted once, then spread over its values;
+  types, roles); a combination is counted once, then spread over its values;
 * `NoticeCodes`: a code per notice, from the catalog; documents are counted per
   notice first, and that count is shared by every notice facet of a request.
 """
@@ -14,6 +14,7 @@ documents, with no Python loop over paragraphs:
 import numpy as np
 
 from ..facets import FACETS
+from ..months import month_number
 
 #: Where a paragraph facet's values live in each segment: (meta.json key, per-document array).
 SEGMENT_FIELDS = {"category": ("categories", "doc_category"), "role": ("roles", "doc_role"),
@@ -22,6 +23,42 @@ SEGMENT_FIELDS = {"category": ("categories", "doc_category"), "role": ("roles", 
 
 def _concat(parts, dtype=np.int32):
     return np.concatenate(parts).astype(dtype) if parts else np.zeros(0, dtype)
+
+
+def value_bits(codes, n_values):
+    """Per code (a tuple of value indexes each), its values as bits: (codes + 1, words) uint64, the last row 0.
+
+    The last row is what code -1 (no value) picks.
+    """
+    words = max(1, -(-n_values // 64))
+    bits = np.zeros((len(codes) + 1, words), dtype=np.uint64)
+    for row, values in enumerate(codes):
+        for v in values:
+            bits[row, v // 64] |= np.uint64(1) << np.uint64(v % 64)
+    return bits
+
+
+def notices_per_value(bits, notices, n_values):
+    """How many distinct notices have each value, from each matching document's value bits and notice.
+
+    A notice's paragraphs are consecutive documents, so the bits are OR-ed over
+    each run of one notice (`reduceat`, linear in the matches); a notice seen in
+    more than one run is merged after a sort of the runs (few). The dense
+    notice × value table this replaces cost notices × combinations of memory per
+    call, which at 100,000 notices was most of a broad query's time.
+    """
+    if not n_values or not len(notices):
+        return np.zeros(n_values, np.int64)
+    starts = np.flatnonzero(np.concatenate(([True], notices[1:] != notices[:-1])))
+    runs = np.bitwise_or.reduceat(bits, starts, axis=0)
+    owners = notices[starts]
+    if len(owners) > 1 and not (owners[1:] > owners[:-1]).all():
+        order = np.argsort(owners, kind="stable")
+        owners = owners[order]
+        firsts = np.flatnonzero(np.concatenate(([True], owners[1:] != owners[:-1])))
+        runs = np.bitwise_or.reduceat(runs[order], firsts, axis=0)
+    held = np.unpackbits(runs.view(np.uint8), axis=1, bitorder="little")
+    return held.sum(axis=0, dtype=np.int64)[:n_values]
 
 
 class _Codes:
@@ -59,13 +96,9 @@ class ParagraphCodes(_Codes):
 
     def notice_counts(self, docs, notices, n_notices):
         """Notices with a matching paragraph of each value (`notices`: each of `docs`' notice)."""
-        codes = self.of_doc[docs]
-        known = codes >= 0
-        if not len(self.values):
-            return np.zeros(0, np.int64)
-        mark = np.zeros(len(self.values) * n_notices, dtype=bool)
-        mark[codes[known].astype(np.int64) * n_notices + notices[known]] = True
-        return mark.reshape(len(self.values), n_notices).sum(axis=1)
+        if not hasattr(self, "_bits"):
+            self._bits = value_bits([(i,) for i in range(len(self.values))], len(self.values))
+        return notices_per_value(self._bits[self.of_doc[docs]], notices, len(self.values))
 
 
 class ParagraphSets(_Codes):
@@ -97,18 +130,10 @@ class ParagraphSets(_Codes):
         return list(self.combos[self.combo_of[doc]])
 
     def notice_counts(self, docs, notices, n_notices):
-        """Notices with a matching paragraph of each value: which combinations each notice has, then their types."""
-        if not self.values:
-            return np.zeros(0, np.int64)
-        n_combos = max(1, len(self.combos))
-        mark = np.zeros(n_notices * n_combos, dtype=bool)
-        mark[notices.astype(np.int64) * n_combos + self.combo_of[docs]] = True
-        pairs = np.flatnonzero(mark)
-        held = np.zeros((n_notices, len(self.values)), dtype=bool)
-        members = self.members[pairs % n_combos][:, :len(self.values)] > 0
-        for t in range(len(self.values)):
-            held[pairs[members[:, t]] // n_combos, t] = True
-        return held.sum(axis=0)
+        """Notices with a matching paragraph of each value."""
+        if not hasattr(self, "_bits"):
+            self._bits = value_bits([[self.index[v] for v in combo] for combo in self.combos], len(self.values))
+        return notices_per_value(self._bits[self.combo_of[docs]], notices, len(self.values))
 
 
 class NoticeCodes(_Codes):
@@ -132,12 +157,31 @@ class NoticeCodes(_Codes):
         return np.bincount(self.of_notice[held], minlength=len(self.values)).astype(np.int64)
 
 
+class MonthRange:
+    """The date range filter, applied like a facet selection but never counted: each notice's listing month."""
+
+    def __init__(self, snap):
+        self.of_notice = np.array([month_number(entry.get("date")) for entry in snap.catalog] + [-1], dtype=np.int64)
+        self.snap = snap
+        dated = self.of_notice[self.of_notice >= 0]
+        self.span = (int(dated.min()), int(dated.max())) if len(dated) else None
+
+    def selected(self, docs, bounds):
+        """Which of `docs` belong to a notice listed within `bounds`, (first, last) month numbers, None open."""
+        first, last = bounds
+        months = self.of_notice[self.snap.notice_of[docs]]
+        keep = months >= (0 if first is None else first)
+        return keep if last is None else keep & (months <= last)
+
+
+#: The name the date range takes among a request's selections.
+DATE_RANGE = "date"
 KINDS = {"paragraph": ParagraphCodes, "paragraph_set": ParagraphSets, "notice": NoticeCodes}
 
 
 def load(snap):
-    """{facet name: its codes} for a snapshot whose segments, catalog and `notice_of` are loaded."""
-    return {facet.name: KINDS[facet.kind](facet, snap) for facet in FACETS}
+    """{facet name: its codes} for a snapshot whose segments, catalog and `notice_of` are loaded, and the date range."""
+    return {**{facet.name: KINDS[facet.kind](facet, snap) for facet in FACETS}, DATE_RANGE: MonthRange(snap)}
 
 
 class FacetCounter:

@@ -32,11 +32,12 @@ from ..backend import Backend
 from ..facets import BY_NAME, FACET_LIMIT, FACETS
 from ..highlight import heading_spans, spans
 from ..interpret import Concept, interpret
+from ..months import month_range
 from ..query import WORD_FIELDS, Query, Term, parse
 from ..results import (CompareResult, CompareRow, FacetResult, FacetValue, Hit, SearchRequest, SearchResult,
                        StatsResult, Suggestion)
 from . import pagecache, statistics
-from .counting import FacetCounter
+from .counting import DATE_RANGE, FacetCounter
 from .ranking import Ranker, by_rank, top
 from .retrieval import MIN_RESULTS, Masks, retrieve
 from .snapshot import Snapshot
@@ -153,6 +154,12 @@ class EmbeddedBackend(Backend):
     def snapshot(self):
         return self.loaded()[0]
 
+    def describe(self):
+        """What the live index is: {"generated": True} when its notices were made by the corpus generator."""
+        with self._lock:
+            loaded = self._loaded
+        return {"generated": bool(loaded and loaded[3].get("generated"))}
+
     def verified(self):
         """Wait until the background check of the live generation's files is done; raise IndexUnavailable if it failed."""
         for thread in threading.enumerate():
@@ -186,7 +193,8 @@ class EmbeddedBackend(Backend):
         request = match.request
         snap, plan = match.snap, match.plan
         counter = FacetCounter(snap, match.retrieved.docs, match.selections)
-        facets = [self._facet(snap, facet, *counter.counts(facet.name), request.filters.get(facet.name, []))
+        facets = [self._facet(snap, facet, *counter.counts(facet.name), request.filters.get(facet.name, []),
+                              request.find.get(facet.name, ""))
                   for facet in FACETS]
         notices = np.zeros(len(snap.catalog) + 1, dtype=bool)
         notices[snap.notice_of[match.docs]] = True
@@ -218,6 +226,7 @@ class EmbeddedBackend(Backend):
             took_ms=round((time.perf_counter() - started) * 1000, 1),
             exact=exact, partial=int(len(match.docs)) - exact, expansions=plan.expansions(),
             roles=list(plan.roles), role_words=list(plan.role_words), suggestions=suggestions,
+            date_span=_date_span(snap),
         )
 
     def stats(self, request):
@@ -263,8 +272,15 @@ class EmbeddedBackend(Backend):
     def all_hits(self, request, highlight=True):
         match = self._match(request)
         terms = match.highlighted() if highlight else []
-        hits = (self._hit(match.snap, match.docs[i], match.scores[i], bool(match.exact[i]), terms, 0)
-                for i in match.ordered().tolist())
+        order = match.ordered()
+        more = np.zeros(len(order), dtype=np.int64)
+        if request.group:  # each notice's best paragraph, with how many more of it match
+            notices = match.snap.notice_of[match.docs[order]]
+            _, first, counts = np.unique(notices, return_index=True, return_counts=True)
+            by_position = np.argsort(first)  # the notices in the order of their best paragraph
+            order, more = order[first[by_position]], (counts - 1)[by_position]
+        hits = (self._hit(match.snap, match.docs[i], match.scores[i], bool(match.exact[i]), terms, int(m))
+                for i, m in zip(order.tolist(), more.tolist()))
         return (_snippet(hit) for hit in hits) if highlight else hits
 
     def _match(self, request):
@@ -283,6 +299,8 @@ class EmbeddedBackend(Backend):
         _stand_in(plan, masks, snap.lexicon.get())
         retrieved = retrieve(snap, plan, masks)
         selections = {name: values for name, values in request.filters.items() if values}
+        if request.date_from or request.date_to:
+            selections[DATE_RANGE] = month_range(request.date_from, request.date_to)
         keep = np.ones(len(retrieved.docs), dtype=bool)
         for name, values in selections.items():
             keep[keep] = snap.facets[name].selected(retrieved.docs[keep], values)
@@ -292,7 +310,7 @@ class EmbeddedBackend(Backend):
         if by_relevance:
             scores = ranker.scores(_weighted_words(plan), docs, memo).astype(np.float64)
             scores *= np.where(exact, 1.0, coverage / max(1, retrieved.clauses))
-            if plan.roles:
+            if plan.roles:  # any of a paragraph's roles: one stating a problem and its measures is both
                 scores[snap.facets["role"].selected(docs, plan.roles)] *= ROLE_BOOST
             scores[exact] += EXACT_FIRST
         else:
@@ -316,6 +334,7 @@ class EmbeddedBackend(Backend):
         unknown = set(request.filters) - set(BY_NAME)
         if unknown:
             raise QueryError(f"未知的筛选项：{'、'.join(sorted(unknown))}。")
+        month_range(request.date_from, request.date_to)
 
     def _label(self, snap, facet, value):
         """How a facet value reads: a notice by its title, every other value as it is."""
@@ -324,10 +343,14 @@ class EmbeddedBackend(Backend):
             return snap.titles[index] if index is not None else value
         return value
 
-    def _facet(self, snap, facet, counts, notice_counts, selected):
+    def _facet(self, snap, facet, counts, notice_counts, selected, find=""):
         codes = snap.facets[facet.name]
         values = codes.values
         listed = np.flatnonzero(counts)
+        if find:  # only the values whose label holds the text: how a long list is searched
+            wanted = fold(find)
+            listed = listed[[wanted in fold(self._label(snap, facet, values[i])) or wanted in fold(values[i])
+                             for i in listed.tolist()]] if len(listed) else listed
         available = len(listed) + sum(1 for v in selected if v not in codes.index or not counts[codes.index[v]])
         if len(listed) > FACET_LIMIT:
             # Only the values shown become objects: a phrase found once in each of
@@ -344,24 +367,38 @@ class EmbeddedBackend(Backend):
         entries += [FacetValue(v, self._label(snap, facet, v), int(counts[codes.index[v]]) if v in codes.index else 0,
                                True, int(notice_counts[codes.index[v]]) if v in codes.index else 0)
                     for v in selected if v not in shown]
-        entries.sort(key=lambda e: (not e.selected, -e.count, facet.sort_key(e.value)))
+        if facet.by_count:
+            entries.sort(key=lambda e: (not e.selected, -e.count, facet.sort_key(e.value)))
+        else:  # years newest first, levels from the top: a selected value stays in its place
+            entries.sort(key=lambda e: facet.sort_key(e.value))
         chosen = [e for e in entries if e.selected]
         chosen += [e for e in entries if not e.selected][:FACET_LIMIT]
+        if not facet.by_count:
+            chosen.sort(key=lambda e: facet.sort_key(e.value))
         return FacetResult(facet.name, facet.label, chosen, available)
 
     def _hit(self, snap, docnum, score, exact, terms, more):
-        entry, text, headings, category, role, problem_types = snap.paragraph(docnum)
+        entry, text, headings, category, roles, problem_types = snap.paragraph(docnum)
         return Hit(
             notice_id=entry["id"], n=int(snap.n_of[docnum]), title=snap.titles[int(snap.notice_of[docnum])],
             issuer=entry["issuer"] or "", published=entry["published"] or "",
-            text=text, headings=list(headings), category=category, role=role, problem_types=problem_types,
+            text=text, headings=list(headings), category=category, role=roles[0] if roles else "",
+            problem_types=problem_types,
             province=entry["province"] or "", city=entry["city"] or "",
             county=entry["county"] or "", level=entry["level"] or "",
             year=str(entry["year"] or ""), score=round(float(score % EXACT_FIRST if exact else score), 4),
             more_in_notice=more, match="exact" if exact else "partial",
             spans=spans(text, terms) if terms else [],
             heading_spans=[heading_spans(h, tuple(terms)) for h in headings] if terms else [[] for _ in headings],
+            roles=roles, date=entry.get("date") or "", date_kind=entry.get("date_kind") or "",
+            inspector=entry.get("inspector") or "",
+            completion=completion_figures(entry),
         )
+
+
+def completion_figures(entry):
+    """The completion figures a notice states, from its catalog entry: {figure: number}, stated ones only."""
+    return {k: v for k, v in (entry.get("stats") or {}).items() if v is not None}
 
 
 def _weighted_words(plan):
@@ -416,8 +453,10 @@ def _stand_in(plan, masks, lexicon):
 
 
 def _completion(entry):
-    """Problems done / problems fed back, as a share, when the notice states both."""
+    """The notice's completion rate as a share: as stated, else problems done / fed back; None if neither."""
     stats = entry.get("stats") or {}
+    if stats.get("rate") is not None:
+        return round(stats["rate"] / 100, 4)
     problems, done = stats.get("problems"), stats.get("problems_done")
     return round(done / problems, 4) if problems and done is not None else None
 
@@ -464,6 +503,12 @@ def _related(snap, ranker, match, retrieved, room):
             scores = ranker.scores({w: 1.0 for t in types for w in signals[t]}, candidates, memo)
             found += candidates[top(snap, candidates, scores, room - len(found))].tolist()
     return found
+
+
+def _date_span(snap):
+    """("YYYY-MM", "YYYY-MM"): the first and last month any notice of the index is listed in; ("", "") if none."""
+    span = snap.facets[DATE_RANGE].span
+    return tuple(f"{m // 12}-{m % 12 + 1:02d}" for m in span) if span else ("", "")
 
 
 def _selected(snap, selections, docs):

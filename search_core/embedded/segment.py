@@ -13,11 +13,39 @@ from pathlib import Path
 
 import numpy as np
 
-from indexer.arrays import BLOCK_BITS, CHAR_BITS, DISPLAY, DONE, FILES, META, STRING_FILES, bigram_index
+from indexer.arrays import (BLOCK_BITS, CHAR_BITS, DISPLAY, DONE, FILES, META, PATH_JOINER, PATHS, STRING_FILES,
+                            bigram_index, zstd)
 from indexer.errors import ArraysError
+from indexer.folding import fold
 from indexer.schema import HEADING_SEPARATOR
 
 from . import pagecache
+
+
+class Compressed:
+    """A list of strings stored a zstd frame each, with the dictionary they were compressed with
+    (`indexer.arrays.write_compressed`).
+
+    The file is memory-mapped, like the arrays: reading a value is a slice of
+    memory the kernel keeps mapped, not a read that misses whenever the page
+    cache was reclaimed, and it decompresses that value alone.
+    """
+
+    def __init__(self, folder, name, starts, count):
+        path = Path(folder) / f"{name}.bin"
+        pagecache.prefetch(path)
+        with open(path, "rb") as data:
+            size = os.fstat(data.fileno()).st_size
+            if size != int(starts[-1]) or len(starts) != count + 1:
+                raise ArraysError(f"{path} is not as long as its index says")
+            self._data = mmap.mmap(data.fileno(), 0, access=mmap.ACCESS_READ) if size else b""
+        content = (Path(folder) / f"{name}.dict").read_bytes()
+        self._dict = zstd.ZstdDict(content).as_digested_dict if content else None
+        self.starts = starts
+
+    def get(self, i):
+        return zstd.decompress(self._data[int(self.starts[i]):int(self.starts[i + 1])],
+                               zstd_dict=self._dict).decode("utf-8")
 
 
 class SegmentArrays:
@@ -31,32 +59,23 @@ class SegmentArrays:
         for name in FILES:
             setattr(self, name, _load(folder, name))
         self.size = self.meta["docs"]
-        self.text = Strings(folder, "text")
-        self.headings = Strings(folder, "headings")
+        self.text = Strings(folder, "text", string=lambda i: fold(self.display(i)[0]))
+        self.headings = Strings(folder, "headings", string=lambda i: fold(self.paths.get(i).replace(PATH_JOINER, HEADING_SEPARATOR)))
         if len(self.doc_notice) != self.size or self.text.count != self.size \
-                or self.headings.count != len(self.meta["headings"]):
+                or self.headings.count != self.meta["headings"]:
             raise ArraysError(f"{folder} does not describe {self.size} documents")
         self.terms = {term: i for i, term in enumerate(self.meta["terms"])}
-        # Mapped like the arrays: a hit's text is then a slice of memory the kernel keeps
-        # mapped, not a read that misses whenever the page cache was reclaimed.
-        pagecache.prefetch(folder / DISPLAY)
-        with open(folder / DISPLAY, "rb") as data:
-            size = os.fstat(data.fileno()).st_size
-            if size != int(self.display_starts[-1]):
-                raise ArraysError(f"{folder / DISPLAY} is not as long as its index says")
-            self._display = mmap.mmap(data.fileno(), 0, access=mmap.ACCESS_READ) if size else b""
+        self.texts = Compressed(folder, DISPLAY, self.display_starts, self.size)
+        self.paths = Compressed(folder, PATHS, self.path_starts, self.headings.count)
         # Heading path -> its documents (CSR), so a matching path costs its own paragraphs only.
         self.heading_order = np.argsort(np.asarray(self.doc_heading), kind="stable").astype(np.int32)
         self.heading_starts = np.searchsorted(np.asarray(self.doc_heading)[self.heading_order],
                                               np.arange(self.headings.count + 1)).astype(np.int64)
-        # Where one heading of a path ends and the next begins, for how far up a match is.
-        self.heading_breaks = np.flatnonzero(np.asarray(self.headings.codes) == ord(HEADING_SEPARATOR.strip()))
 
     def display(self, doc):
         """(text, headings) of one document as written in the notice."""
-        start, end = int(self.display_starts[doc]), int(self.display_starts[doc + 1])
-        text, headings = json.loads(self._display[start:end])
-        return text, headings
+        path = self.paths.get(int(self.doc_heading[doc]))
+        return self.texts.get(int(doc)), path.split(PATH_JOINER) if path else []
 
     def docs_under(self, headings):
         """Documents (in no particular order) whose heading path is one of the distinct `headings`."""
@@ -81,9 +100,11 @@ class SegmentArrays:
 class Strings:
     """A list of folded strings as code points, with the positional index of their bigrams."""
 
-    def __init__(self, folder, prefix):
+    def __init__(self, folder, prefix, string):
+        """Map the arrays of `prefix`; `string(i)` gives string i, folded (the code points are not kept)."""
         for name in STRING_FILES:
             setattr(self, name, _load(folder, f"{prefix}_{name}"))
+        self._string = string
         self.count = len(self.starts) - 1
         self._index_blocks()
 
@@ -94,6 +115,7 @@ class Strings:
         for name, array in bigram_index(texts).items():
             setattr(strings, name, array)
         strings.count = len(texts)
+        strings._string = None  # `string` reads the code points kept in memory
         strings._index_blocks()
         return strings
 
@@ -141,6 +163,9 @@ class Strings:
         return np.flatnonzero(mark)
 
     def string(self, i):
+        """String i, folded."""
+        if self._string is not None:
+            return self._string(i)
         return self.codes[self.starts[i]:self.starts[i + 1] - 1].tobytes().decode("utf-32-le")
 
 

@@ -9,7 +9,6 @@ Deleted documents (an update deletes a changed notice's paragraphs; Whoosh
 keeps their numbers until a merge) stay in the arrays and are never `live`.
 """
 
-import json
 import os
 import threading
 from collections import OrderedDict
@@ -100,13 +99,13 @@ class Snapshot:
         return self.segments[i], int(docnum) - self.offsets[i]
 
     def notice_at(self, index):
-        """The whole notice (the parser's dict) at this catalog index, read from notices.jsonl."""
+        """The whole notice (the parser's dict) at this catalog index, read from the notices file."""
         with self._cache_lock:
             if index in self._cache:
                 self._cache.move_to_end(index)
                 return self._cache[index]
         entry = self.catalog[index]
-        notice = json.loads(os.pread(self._notices.fileno(), entry["length"], entry["offset"]))
+        notice = catalog.unpack(os.pread(self._notices.fileno(), entry["length"], entry["offset"]))
         with self._cache_lock:
             self._cache[index] = notice
             while len(self._cache) > NOTICE_CACHE:
@@ -121,7 +120,7 @@ class Snapshot:
         """Nothing to fetch ahead: every paragraph is in the mapped arrays."""
 
     def paragraph(self, docnum):
-        """(catalog entry, text, headings, category, role, problem types) of a document."""
+        """(catalog entry, text, headings, category, roles (primary first), problem types) of a document."""
         seg, local = self.locate(docnum)
         text, headings = seg.display(local)
         return (self.catalog[int(self.notice_of[docnum])], text, headings, self.facets["category"].value(docnum),

@@ -80,9 +80,9 @@ def tables(snap, docs):
                            columns, paragraphs, "段", "problem_type", name))
         out.append(_matrix(f"type_{name}_notices", f"{title}（通报）", types.values, type_rows, facet.values,
                            columns, notice_counts, "份", "problem_type", name))
-    roles = snap.facets["role"]
-    role_codes = roles.of_doc[docs]
-    by_role = _per_type(types, combos, role_codes, len(roles.values))
+    roles = snap.facets["role"]  # a set per paragraph too: counted under each of its roles
+    role_combos = _per_type(types, combos, roles.combo_of[docs], max(1, len(roles.combos)))
+    by_role = (role_combos @ roles.members[:, :len(roles.values)]).astype(np.int64)
     out.append(_matrix("type_role_paragraphs", "问题类型 × 段落类型（段落）", types.values, type_rows, roles.values,
                        list(np.argsort(-by_role.sum(axis=0), kind="stable")) if len(by_role) else [],
                        by_role, "段", "problem_type", "role"))

@@ -1,18 +1,16 @@
-"""Bytes on disk → text, whatever encoding the notice was saved in.
+"""The plain-text reader: bytes → text, whatever encoding the notice was saved in.
 
-Notices arrive as UTF-8 (with or without BOM), GB18030/GBK or UTF-16, and now and
-then as a stray image or Word file dropped into the folder. The cheap, certain
-checks run first (byte-order marks, strict UTF-8); the charset detector is slow,
-so it is only asked when those fail.
+Notices arrive as UTF-8 (with or without BOM), GB18030/GBK or UTF-16. The cheap,
+certain checks run first (byte-order marks, strict UTF-8); the charset detector
+is slow, so it is only asked when those fail. `decode` also refuses binary files
+by their signature: it is what serves an original as text, and a binary file
+never reaches it as a notice (`kinds` sends it to its own reader first).
 """
-
-import os
-import stat
 
 import charset_normalizer
 
-from .. import settings
 from ..errors import NoticeError
+from .document import Document
 
 #: File signatures of binary formats people save next to their notices.
 _MAGIC = (
@@ -43,41 +41,9 @@ _CONTROL = bytes(b for b in range(32) if b not in (9, 10, 12, 13, 27))
 _SAMPLE = 8192
 
 
-def max_bytes():
-    """Files above this size are refused unread (the MAX_FILE_MB setting).
-
-    The largest real notice is about 25 KB; a file of many megabytes is a log or a
-    database dump dropped in the folder, and indexing one costs a minute and
-    hundreds of MB of memory per 50 MB.
-    """
-    return settings.get("MAX_FILE_MB") * 1024 * 1024
-
-
-def read_notice(path):
-    """Return (raw bytes, decoded text) of the file at `path`, or raise NoticeError."""
-    try:
-        mode = os.stat(path).st_mode
-        if stat.S_ISDIR(mode):
-            raise NoticeError(path, "is a folder, not a file")
-        # Opening a named pipe would wait for a writer forever, reading a device might never end.
-        if not stat.S_ISREG(mode):
-            raise NoticeError(path, "is not a regular file (perhaps a named pipe or a device)")
-        # Read one byte past the limit rather than trust the size: the file may be growing.
-        limit = max_bytes()
-        with open(path, "rb") as file:
-            data = file.read(limit + 1)
-            size = os.fstat(file.fileno()).st_size
-    except OSError as exc:
-        raise NoticeError(path, f"cannot be read ({exc.strerror or exc})") from None
-    if len(data) > limit:
-        raise NoticeError(path, f"is {_megabytes(max(size, len(data)))}, larger than the "
-                                f"{_megabytes(limit)} a notice may be; split it into notices "
-                                "or leave it out of the data folder")
-    return data, decode(data, path)
-
-
-def _megabytes(size):
-    return f"{size / 1024 / 1024:.1f} MB"
+def read(data, path, deadline):
+    """A plain-text notice: its decoded text as it is."""
+    return Document(decode(data, path), "text/plain")
 
 
 def decode(data, path="<bytes>"):
