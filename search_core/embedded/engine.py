@@ -53,6 +53,8 @@ COMPARE_GROUPS = ("问题", "整改措施", "整改成效", "其他")
 COMPARE_OF_ROLE = {"问题": "问题", "整改措施": "整改措施", "整改成效": "整改成效"}
 
 
+#: Hits an export reads at a time (`all_hits`).
+HIT_BATCH = 1000
 #: Ranking weight of a synonym's words, against 1 for the words as typed.
 SYNONYM_WEIGHT = 0.6
 #: Score factor of a paragraph whose role the query named (整改措施, 存在问题…).
@@ -279,9 +281,17 @@ class EmbeddedBackend(Backend):
             _, first, counts = np.unique(notices, return_index=True, return_counts=True)
             by_position = np.argsort(first)  # the notices in the order of their best paragraph
             order, more = order[first[by_position]], (counts - 1)[by_position]
-        hits = (self._hit(match.snap, match.docs[i], match.scores[i], bool(match.exact[i]), terms, int(m))
-                for i, m in zip(order.tolist(), more.tolist()))
-        return (_snippet(hit) for hit in hits) if highlight else hits
+        snap = match.snap
+
+        def hits():  # read in batches, each fetched at once where paragraphs live elsewhere (`Snapshot.prefetch`)
+            for start in range(0, len(order), HIT_BATCH):
+                chunk, counts = order[start:start + HIT_BATCH], more[start:start + HIT_BATCH]
+                snap.prefetch(match.docs[chunk])
+                for i, m in zip(chunk.tolist(), counts.tolist()):
+                    hit = self._hit(snap, match.docs[i], match.scores[i], bool(match.exact[i]), terms, int(m))
+                    yield _snippet(hit) if highlight else hit
+
+        return hits()
 
     def _match(self, request):
         """The matching documents of a request, before ordering and paging."""
