@@ -9,7 +9,9 @@ TABLE), so every table a version needs is declared twice, in two slots `a` and
   stable hash of the notice id), with the n-gram fields the matching reads
   (`text`, `headings`, `title`, `issuer`), the jieba-word fields ranking reads
   (`words`, `heading_words`, `title_words`), and as attributes the notice key,
-  paragraph number, facet codes and the text as written (`display`);
+  paragraph number, facet codes (category; the paragraph's set of roles as
+  one code, since an MVA is sorted and would lose the primary role; problem
+  types as an MVA) and the text as written (`display`);
 * `all_paragraphs_<slot>`: the distributed table queries go to: this node's
   shard locally, every other node's as an agent;
 * `notices_<slot>`: its shard of the notices: catalog entry and the parser's JSON (compressed:
@@ -25,10 +27,14 @@ SphinxQL (the MySQL protocol, what clients use) on port base + 2i and for the
 binary API (what agents of a distributed table use) on base + 2i + 1.
 """
 
+import json
 from pathlib import Path
 
 from .tokens import CHARSET_TABLE, NGRAM_CHARS
 
+#: What a version's rows mean (recorded in its info): a server refuses a version of another format, and an update
+#: of one loads everything. 2: a paragraph's `role` codes its set of roles (`role_label`), not one role.
+FORMAT = 2
 SLOTS = ("a", "b")
 STATE = "state"
 #: Fields of a paragraph row, in the order the loader writes them.
@@ -54,6 +60,16 @@ def words(slot):
 
 def facet_values(slot):
     return f"facet_values_{slot}"
+
+
+def role_label(roles):
+    """The label of a combination of paragraph roles in `facet_values`: a JSON list, the primary role first."""
+    return json.dumps(list(roles), ensure_ascii=False)
+
+
+def roles_of(label):
+    """The roles of a combination's label (`role_label`)."""
+    return tuple(json.loads(label))
 
 
 def local_tables(slot):

@@ -59,10 +59,11 @@ def prepare(notice):
         path = HEADING_SEPARATOR.join(p.headings)
         words, held = _words(p.text)
         heading_words, _ = _words(path)
+        roles = list(p.roles or ([p.role] if p.role else []))  # the primary role first, as the embedded arrays
         paragraphs.append((p.n, indexed(p.text), indexed(path), words, heading_words, p.category or "",
-                           p.role or "", list(p.problem_types), json.dumps([p.text, p.headings, p.problem_types], ensure_ascii=False),
-                           sorted(held)))
-    return {"id": notice.id, "json": packed(notice.to_dict()), "entry": catalog.entry(notice),
+                           roles, list(p.problem_types),
+                           json.dumps([p.text, p.headings, p.problem_types], ensure_ascii=False), sorted(held)))
+    return {"id": notice.id, "json": packed(notice.to_dict()), "entry": catalog.entry(notice), "ocr": notice.ocr,
             "title": indexed(title), "issuer": indexed(issuer), "title_words": title_words, "paragraphs": paragraphs}
 
 
@@ -174,11 +175,14 @@ class _Load:
                              "this backend uses as keys; nothing was switched. Please report this.")
         self.keys[key] = notice_id
         shard = shard_of(notice_id, len(self.cluster))
-        for n, text, headings, words, heading_words, category, role, types, display, held in prepared["paragraphs"]:
+        for n, text, headings, words, heading_words, category, roles, types, display, held in prepared["paragraphs"]:
             codes = "(" + ",".join(str(self.code("problem_type", t)) for t in types) + ")"
+            # A paragraph's roles are one code for their combination, in their order (an MVA would sort them and
+            # lose which is primary); its label is the combination as a JSON list (`layout.role_label`).
+            role = self.code("role", layout.role_label(roles)) if roles else 0
             self.rows[shard].append((row_id(notice_id, n), text, headings, prepared["title"], prepared["issuer"],
                                      words, heading_words, prepared["title_words"], key, n,
-                                     self.code("category", category), self.code("role", role), codes, display))
+                                     self.code("category", category), role, codes, display))
             self.words[shard].update(held)
         self.paragraphs[shard] += len(prepared["paragraphs"])
         self.notices[shard] += 1
@@ -271,13 +275,19 @@ def _load(action, data_dir, nodes, progress, procs, incremental):
     current = versions.live(found, len(cluster))
     files = datafiles.data_files(data_dir)
     if not files:
-        raise BuildError(f"No notice files ({', '.join('*' + s for s in datafiles.SUFFIXES)}) in {data_dir}; "
+        raise BuildError(f"No notice files ({datafiles.NAMED}) in {data_dir}; "
                          "nothing was loaded; give the right folder with --data or NOTICE_SEARCH_DATA.")
     jobs = datafiles.scan(files, summary, [])
     kept = {}
     unreadable = {}  # sha256 -> why the parser could not read it, kept in the version for the next update
     if incremental and current is None:
         summary.notes.append("there was no complete version on the nodes: loaded everything")
+        summary.action = "rebuild"
+    elif incremental and (current.info.get("version") != index_version()
+                          or current.info.get("format") != layout.FORMAT):
+        # The live parses are stale: the embedded index rebuilds everything in this case too (`build._cannot_update`).
+        summary.notes.append("the parser, the tokenizer, the data files they use or the nodes' layout changed since "
+                             "the live version was loaded: loaded everything")
         summary.action = "rebuild"
     elif incremental:
         live_ids = _live_notices(cluster, current)
@@ -312,6 +322,8 @@ def _load(action, data_dir, nodes, progress, procs, incremental):
                 unreadable[sha[source]] = reason
             else:
                 load.add(prepared)
+                if prepared["ocr"]:
+                    summary.ocr.append(source)
             progress.advance()
         if kept:
             for _, prepared, _ in _in_workers(_prepare_dict, list(_live_json(cluster, current, kept)), (), procs):
@@ -334,8 +346,9 @@ def _load(action, data_dir, nodes, progress, procs, incremental):
     if not versions.still_ours(cluster, slot, token):
         raise BuildError("Another load of the same nodes started meanwhile; this one stopped without switching, "
                          "and the live version was left as it was.")
-    info = {"created": time.strftime("%Y-%m-%dT%H:%M:%S"), "version": index_version(), "skipped": unreadable,
-            "fingerprint": datafiles.fingerprint(files)}
+    info = {"created": time.strftime("%Y-%m-%dT%H:%M:%S"), "version": index_version(), "format": layout.FORMAT,
+            "skipped": unreadable, "fingerprint": datafiles.fingerprint(files),
+            "generated": datafiles.generated(data_dir)}  # generated demo notices: every page says so
     for shard in range(len(cluster)):
         versions.mark_complete(cluster, shard, slot, generation, token, load.paragraphs[shard], load.notices[shard],
                                info)
@@ -355,4 +368,5 @@ def is_stale(data_dir, nodes):
     except IndexUnavailable:  # no version is live yet
         return True
     stamp = datafiles.fingerprint(datafiles.data_files(data_dir))
-    return version.info.get("fingerprint") != stamp or version.info.get("version") != index_version()
+    return (version.info.get("fingerprint") != stamp or version.info.get("version") != index_version()
+            or version.info.get("format") != layout.FORMAT)

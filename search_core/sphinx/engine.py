@@ -23,19 +23,15 @@ import numpy as np
 from indexer import settings
 from indexer.analysis import words
 from indexer.errors import IndexUnavailable
-from indexer.sphinx import versions
+from indexer.sphinx import layout, versions
 from indexer.sphinx.nodes import Cluster, parse_nodes
 from indexer.sphinx.tokens import word_token
 
-from ..embedded.engine import EmbeddedBackend, _snippet
+from ..embedded.engine import EmbeddedBackend
 from ..embedded.ranking import COMMON_WORD_SHARE, MAX_SCORED_WORDS
 from ..embedded.retrieval import Masks
 from .shards import Shards
 from .snapshot import SphinxSnapshot
-
-#: Hits whose text is read from the nodes per query, when every hit is asked for (an export).
-HIT_BATCH = 1000
-
 
 class SphinxMasks(Masks):
     """Each string's matches, asked of the shards once per query."""
@@ -106,6 +102,10 @@ class SphinxBackend(EmbeddedBackend):
         version = versions.live(found, len(self.shards.cluster))
         if version is None:
             raise IndexUnavailable(versions.why_none(self.shards.cluster, found))
+        if version.info.get("format") != layout.FORMAT:
+            raise IndexUnavailable(f"The nodes' live version {version.generation} was loaded by a notice-index whose "
+                                   "rows this one cannot read; load it again with "
+                                   "`notice-index rebuild --backend sphinx`.")
         if self._loaded is None or self._loaded[0].version != version:
             with self._lock:
                 if self._loaded is None or self._loaded[0].version != version:
@@ -118,6 +118,12 @@ class SphinxBackend(EmbeddedBackend):
 
     def open(self):
         self.loaded()
+
+    def describe(self):
+        """What the live version is: {"generated": True} when its notices were made by the corpus generator."""
+        with self._lock:
+            loaded = self._loaded
+        return {"generated": bool(loaded and loaded[0].version.info.get("generated"))}
 
     def warm(self):
         """Load the live version's catalog and codes, jieba and the lexicon, so the first search is as fast as the rest."""
@@ -133,18 +139,3 @@ class SphinxBackend(EmbeddedBackend):
             result.notes += [f"第 {exc.shard + 1} 个分片（节点 {exc.node}）未应答：结果和计数不含其中的段落。"
                              for exc in missing]
         return result
-
-    def all_hits(self, request, highlight=True):
-        match = self._match(request)
-        terms = match.highlighted() if highlight else []
-        order = match.ordered()
-
-        def hits():
-            for start in range(0, len(order), HIT_BATCH):
-                chunk = order[start:start + HIT_BATCH]
-                match.snap.prefetch(match.docs[chunk])
-                for i in chunk.tolist():
-                    hit = self._hit(match.snap, match.docs[i], match.scores[i], bool(match.exact[i]), terms, 0)
-                    yield _snippet(hit) if highlight else hit
-
-        return hits()

@@ -2,8 +2,8 @@
 
 The nodes hold the text, its n-grams and words, and each paragraph as written;
 the server holds, per paragraph, only what facet counting and ordering need
-(about 20 bytes): its id, notice, number, category, role and problem types,
-read once per version with one grouped query per facet and node. With these
+(about 20 bytes): its id, notice, number, category, set of roles and problem
+types, read once per version in pages of rows from each node. With these
 the snapshot offers what the embedded backend's search logic reads of a
 snapshot (`search_core.embedded.snapshot.Snapshot`): document numbers are
 positions in the sorted ids, and `live` marks them all.
@@ -75,31 +75,14 @@ class SphinxSnapshot:
         self.n_of = (self.ids & ((1 << N_BITS) - 1)).astype(np.int32)
         self.shard_of = np.array([shard_of(entry["id"], len(cluster)) for entry in self.catalog] + [0],
                                  dtype=np.int32)[self.notice_of]
-        self.facets = {}
-        for facet in FACETS:
-            if facet.kind == "notice":
-                self.facets[facet.name] = counting.NoticeCodes(facet, self)
-            elif facet.kind == "paragraph":
-                column = 1 if facet.name == "category" else 2
-                self.facets[facet.name] = _single(facet, self._grouped(rows, column, codes, facet.name), self.size)
-            else:
-                self.facets[facet.name] = _sets(facet, self._grouped(rows, 3, codes, "problem_type"), self.size)
+        self.facets = {facet.name: counting.NoticeCodes(facet, self) if facet.kind == "notice"
+                       else _paragraph_codes(facet, rows, codes) for facet in FACETS}
+        self.facets[counting.DATE_RANGE] = counting.MonthRange(self)
         self._load_orders()
         self._notices = OrderedDict()
         self._displays = {}
         self._cache_lock = threading.Lock()
         self.lexicon = _LazyLexicon(self)
-
-    @staticmethod
-    def _grouped(rows, column, codes, kind):
-        """{value: document numbers} of one facet, from the rows (id order) and the column holding its codes."""
-        found = {}
-        for docnum, row in enumerate(rows):
-            for code in (str(row[column]).split(",") if column == 3 else (row[column],)):
-                label = codes.get((kind, int(code))) if code != "" else None
-                if label:
-                    found.setdefault(label, []).append(docnum)
-        return {label: np.array(docs, dtype=np.int64) for label, docs in found.items()}
 
     # --- matching and ranking, asked of the shards ---
 
@@ -238,29 +221,36 @@ def _read_all(cluster, shard, table, columns, page=PAGE, with_id=False):
         last = rows[-1][0]
 
 
-def _single(facet, grouped, size):
-    """A paragraph facet (one value per paragraph) from {value: document numbers}."""
-    codes = counting.ParagraphCodes.__new__(counting.ParagraphCodes)
-    counting._Codes.__init__(codes, facet, sorted(grouped))
-    codes.of_doc = np.full(size, -1, dtype=np.int32)
-    for value, docs in grouped.items():
-        codes.of_doc[docs] = codes.index[value]
-    return codes
+#: Where each paragraph facet's codes are in a paragraph row as `SphinxSnapshot` reads it (id, category, role, types).
+COLUMNS = {"category": 1, "role": 2, "problem_type": 3}
 
 
-def _sets(facet, grouped, size):
-    """A paragraph-set facet (several values per paragraph) from {value: document numbers}."""
-    codes = counting.ParagraphSets.__new__(counting.ParagraphSets)
-    values = sorted(grouped)
-    held = np.zeros((size, max(1, len(values))), dtype=bool)
-    for i, value in enumerate(values):
-        held[grouped[value], i] = True
-    combos, combo_of = np.unique(held, axis=0, return_inverse=True)
-    codes.combos = [tuple(values[i] for i in np.flatnonzero(row)) for row in combos]
-    counting._Codes.__init__(codes, facet, values)
-    codes.combo_of = combo_of.reshape(-1).astype(np.int32)
-    codes.members = np.zeros((max(1, len(codes.combos)), max(1, len(values))), dtype=np.int64)
-    for c, combo in enumerate(codes.combos):
-        for v in combo:
-            codes.members[c, codes.index[v]] = 1
-    return codes
+def _paragraph_codes(facet, rows, labels):
+    """The codes of a paragraph facet over the rows (in document order), `labels` {(kind, code): label}.
+
+    A category is a code; a paragraph's roles are one code for their
+    combination, labelled as a JSON list with the primary role first
+    (`layout.role_label`); its problem types an MVA, read as "3,5".
+    """
+    column = COLUMNS[facet.name]
+    if facet.kind == "paragraph":
+        values = sorted({labels[(facet.name, int(row[column]))] for row in rows if row[column]})
+        index = {value: i for i, value in enumerate(values)}
+        of_doc = np.array([index[labels[(facet.name, int(row[column]))]] if row[column] else -1 for row in rows],
+                          dtype=np.int32)
+        return counting.ParagraphCodes(facet, values, of_doc)
+    if facet.name == "role":
+        def combo(key):
+            return layout.roles_of(labels[("role", int(key))]) if key else ()
+    else:
+        def combo(key):
+            return tuple(labels[(facet.name, int(code))] for code in str(key).split(",") if code)
+    combos, at = [], {}
+    combo_of = np.empty(len(rows), dtype=np.int32)
+    for docnum, row in enumerate(rows):
+        key = row[column]
+        if key not in at:
+            at[key] = len(combos)
+            combos.append(combo(key))
+        combo_of[docnum] = at[key]
+    return counting.ParagraphSets(facet, combos, combo_of)
