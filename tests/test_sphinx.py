@@ -5,8 +5,10 @@ configuration and data under the test's temporary folder (`./dev test`
 installs Debian's sphinxsearch). Every benchmark query is asked of both
 backends over the same notices, the shipped ones and a 1,000-notice bench
 corpus; the exact and the partial tier must hold the same paragraphs and
-every facet the same counts. Then the faults: a node killed, a node back, a
-load killed halfway.
+every facet the same counts, also narrowed as people narrow (a role among a
+paragraph's roles, a month range, a county and a unit, a find box), and the
+pages and CSV exports (grouped too) read the same. Then the faults: a node
+killed, a node back, a load killed halfway, a version of another layout.
 """
 
 import os
@@ -16,6 +18,7 @@ import socket
 import subprocess
 import sys
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from pathlib import Path
 
@@ -23,6 +26,7 @@ import pytest
 
 from indexer import settings
 from indexer.build import rebuild
+from indexer.errors import IndexUnavailable
 from indexer.folding import fold
 from indexer.sphinx import cluster, layout, load, versions
 from indexer.sphinx.nodes import Cluster
@@ -69,12 +73,17 @@ def make_cluster(tmp_path_factory):
         return folder, nodes
 
     yield make
-    for folder in folders:
-        cluster.stop(folder)
+    with ThreadPoolExecutor(len(folders) or 1) as pool:  # at once: each node writes its tables out as it stops
+        list(pool.map(cluster.stop, folders))
 
 
 def _config(nodes, **more):
     return settings.as_dict({"BACKEND": "sphinx", "SPHINX_NODES": ",".join(nodes), **more})
+
+
+def _client(nodes, data, **more):
+    """A test client of the web app on the cluster, with `data` as its data folder (for the originals)."""
+    return create_app({**_config(nodes, **more), "TESTING": True, "DATA_DIR": data}).test_client()
 
 
 @pytest.fixture(scope="module")
@@ -98,7 +107,8 @@ def bench(make_cluster, tmp_path_factory):
     rebuild(notices, root / "index")
     folder, nodes = make_cluster()
     load.rebuild(notices, nodes)
-    return {"notices": notices, "embedded": open_backend(settings.as_dict({"INDEX_DIR": root / "index"})),
+    return {"notices": notices, "nodes": nodes,
+            "embedded": open_backend(settings.as_dict({"INDEX_DIR": root / "index"})),
             "sphinx": open_backend(_config(nodes))}
 
 
@@ -113,18 +123,41 @@ def matched(backend, request):
 
 def counted(backend, request):
     result = backend.search(replace(request, per_page=1))
-    return ((result.total, result.exact, result.partial, result.total_notices),
-            [(f.name, [(v.value, v.count, v.selected) for v in f.values], f.available) for f in result.facets])
+    return ((result.total, result.exact, result.partial, result.total_notices, result.date_span),
+            [(f.name, [(v.value, v.count, v.notices, v.selected) for v in f.values], f.available)
+             for f in result.facets])
 
 
 def _compare(pair, queries):
+    """The queries ((kind, q, filters) or SearchRequests) whose matches or counts differ between the backends."""
     differ = []
-    for kind, q, filters in queries:
-        request = SearchRequest(q=q, filters=filters)
+    for query in queries:
+        request = query if isinstance(query, SearchRequest) else SearchRequest(q=query[1], filters=query[2])
         if matched(pair["embedded"], request) != matched(pair["sphinx"], request) \
                 or counted(pair["embedded"], request) != counted(pair["sphinx"], request):
-            differ.append(q)
+            differ.append(request)
     return differ
+
+
+def selections(backend):
+    """Requests narrowed as people narrow them, with values the corpus holds: any of a paragraph's roles, a month
+    range, a county and a unit, a find box over a long list."""
+    whole = backend.search(SearchRequest(q="整改"))
+    first, last = whole.date_span
+    middle = sorted({e["date"][:7] for e in backend.notices() if e["date"]})
+    middle = middle[len(middle) // 3: 2 * len(middle) // 3 + 1]
+    top = {f.name: [v.value for v in f.values] for f in whole.facets}
+    unit = next(e["issuer"] for e in backend.notices() if e["county"] == top["county"][0] and e["issuer"])
+    return [SearchRequest(q="整改", filters={"role": ["问题"]}),
+            SearchRequest(q="整改", filters={"role": ["整改成效", "下一步计划"], "category": top["category"][:1]}),
+            SearchRequest(q="存在问题 整改措施"),  # role words: those roles ranked first
+            SearchRequest(q="整改", date_from=middle[0], date_to=middle[-1]),
+            SearchRequest(q="整改", date_from=middle[-1], filters={"role": ["问题"]}),
+            SearchRequest(q="", date_to=first),
+            SearchRequest(q="意见", date_from=last, date_to=last, sort="oldest"),
+            SearchRequest(q="整改", filters={"county": top["county"][:2], "issuer": [unit, top["issuer"][-1]]}),
+            SearchRequest(q="整改", find={"issuer": top["issuer"][0][-2:], "notice": "整改", "county": "区"}),
+            SearchRequest(q="整改", filters={"problem_type": top["problem_type"][:1]}, find={"county": "市"})]
 
 
 def test_every_bench_query_matches_and_counts_as_the_embedded_backend_on_the_shipped_notices(shipped):
@@ -136,6 +169,41 @@ def test_every_bench_query_matches_and_counts_as_the_embedded_backend_on_1000_no
     assert _compare(bench, QUERIES + tuple(EXTRA)) == []
     totals = [counted(bench["sphinx"], SearchRequest(q=q, filters=f))[0][0] for _, q, f in QUERIES]
     assert sum(1 for t in totals if t) > len(QUERIES) * 3 // 4  # the comparison is about real matches
+
+
+@pytest.mark.parametrize("corpus", ["shipped", "bench"])
+def test_roles_month_ranges_counties_units_and_find_boxes_narrow_as_in_the_embedded_backend(corpus, request):
+    pair = request.getfixturevalue(corpus)
+    asked = selections(pair["embedded"])
+    assert _compare(pair, asked) == []
+    sphinx = pair["sphinx"]
+    # The comparison is about selections that narrow: each keeps some matches and drops others.
+    whole = sphinx.search(SearchRequest(q="整改")).total
+    for narrowed in (asked[0], asked[3], asked[7]):
+        assert 0 < sphinx.search(narrowed).total < whole, narrowed
+    # A role selects a paragraph having it among its roles, primary or not (a set, not one code).
+    problems = list(sphinx.all_hits(asked[0], highlight=False))
+    assert all("问题" in h.roles for h in problems) and any(h.role != "问题" for h in problems)
+    # A month range keeps the notices listed within it, to the month.
+    ranged = list(sphinx.all_hits(asked[3], highlight=False))
+    assert {h.date[:7] for h in ranged} <= {m for m in {e["date"][:7] for e in sphinx.notices()}
+                                            if asked[3].date_from <= m <= asked[3].date_to}
+    # A find box lists only the values holding its text, and the 区县 facet is there to find in.
+    counties = next(f for f in sphinx.search(asked[8]).facets if f.name == "county")
+    assert counties.values and all("区" in v.value for v in counties.values)
+
+
+def test_grouped_exports_list_each_notice_once_with_its_other_matches_as_the_embedded_backend(shipped):
+    request = SearchRequest(q="整改 措施", group=True, sort="newest")  # by date: the same best paragraph in both
+
+    def grouped(backend):
+        return [(h.notice_id, h.n, h.more_in_notice, h.roles, h.match, h.county, h.date)
+                for h in backend.all_hits(request, highlight=False)]
+
+    rows = grouped(shipped["sphinx"])
+    assert rows == grouped(shipped["embedded"])
+    result = shipped["sphinx"].search(replace(request, group=False))
+    assert len(rows) == result.total_notices > 1 and sum(1 + row[2] for row in rows) == result.total
 
 
 def test_quoted_phrases_find_exactly_the_paragraphs_holding_them(bench):
@@ -157,8 +225,9 @@ def test_hits_and_exports_read_the_same_paragraphs_and_marks(shipped):
     request = SearchRequest(q="差旅费 报销 退还", per_page=5)
     a, b = shipped["embedded"].search(request), shipped["sphinx"].search(request)
     matches = [h for h in b.hits if h.match != "related"]  # related paragraphs follow a short page, uncounted
-    assert {(h.notice_id, h.n, h.text, tuple(h.spans), h.match) for h in matches} <= \
-        {(h.notice_id, h.n, h.text, tuple(h.spans), h.match) for h in shipped["embedded"].all_hits(request)}
+    assert {(h.notice_id, h.n, h.text, tuple(h.spans), h.match, tuple(h.roles), h.county, h.date) for h in matches} <= \
+        {(h.notice_id, h.n, h.text, tuple(h.spans), h.match, tuple(h.roles), h.county, h.date)
+         for h in shipped["embedded"].all_hits(request)}
     assert len(matches) == len([h for h in a.hits if h.match != "related"]) > 0
     exported = list(shipped["sphinx"].all_hits(SearchRequest(q="整改"), highlight=False))
     assert sorted((h.notice_id, h.n, h.text) for h in exported) == \
@@ -170,9 +239,8 @@ def test_hits_and_exports_read_the_same_paragraphs_and_marks(shipped):
 
 def test_a_node_down_is_a_503_naming_it_or_flagged_partial_results_and_whole_again_when_back(shipped):
     folder, nodes, data = shipped["folder"], shipped["nodes"], shipped["data"]
-    strict = create_app({"TESTING": True, "DATA_DIR": data, **_config(nodes)}).test_client()
-    partial = create_app({"TESTING": True, "DATA_DIR": data, **_config(nodes, SPHINX_PARTIAL_RESULTS=True)}
-                         ).test_client()
+    strict = _client(nodes, data)
+    partial = _client(nodes, data, SPHINX_PARTIAL_RESULTS=True)
     whole = strict.get("/api/search?q=整改").get_json()
     assert whole["ok"] and whole["missing_shards"] == [] and whole["total"] > 0
     cluster.kill(folder, 1)
@@ -303,3 +371,48 @@ def test_statistics_and_comparisons_count_as_the_embedded_backend(shipped):
 
         ca, cb = shipped["embedded"].compare(request), shipped["sphinx"].compare(request)
         assert (rows(ca), ca.notices) == (rows(cb), cb.notices) and cb.notices > 0, q
+
+
+def test_generated_notices_are_labelled_on_the_page_and_real_ones_not(shipped, bench):
+    for pair, generated in ((shipped, False), (bench, True)):
+        for backend in (pair["embedded"], pair["sphinx"]):
+            backend.open()
+            assert backend.describe() == {"generated": generated}
+    demo, real = _client(bench["nodes"], bench["notices"]), _client(shipped["nodes"], shipped["data"])
+    assert "演示数据" in demo.get("/?q=整改").get_data(as_text=True)
+    assert "演示数据" not in real.get("/?q=整改").get_data(as_text=True)
+
+
+def test_every_page_and_export_answers_from_the_cluster_as_from_the_index_folder(shipped):
+    sphinx = _client(shipped["nodes"], shipped["data"])
+    embedded = create_app({"TESTING": True, "DATA_DIR": shipped["data"],
+                           "INDEX_DIR": shipped["embedded"].index_dir}).test_client()
+    notice = sphinx.get("/api/search?q=整改").get_json()["hits"][0]["notice_id"]
+    for url in ("/", "/?q=整改&role=问题&date_from=2023-12&date_to=2024-01&group=1", "/stats?q=整改",
+                "/compare?q=整改", f"/notices/{notice}?q=整改", f"/notices/{notice}/source"):
+        assert sphinx.get(url).status_code == 200, url
+    # The CSV in date order (a ranking order within a tier is the nodes' own): the same rows, columns and all.
+    for url in ("/api/search.csv?q=整改&role=问题&sort=newest", "/api/search.csv?q=整改&group=1&sort=oldest"
+                "&county=二道区&county=榆树市&date_from=2023-01"):
+        rows = sphinx.get(url).get_data(as_text=True)
+        assert rows == embedded.get(url).get_data(as_text=True) and rows.count("\n") > 2, url
+
+
+def test_a_version_of_another_layout_is_refused_in_one_sentence_and_an_update_loads_everything(make_cluster, data):
+    _folder, nodes = make_cluster()
+    load.rebuild(data, nodes, procs=1)
+    probe = Cluster(nodes)
+    live = versions.require_live(probe)
+    for shard, rows in versions.states(probe).items():  # as if an older notice-index had loaded it
+        row = next(r for r in rows if r["generation"] == live.generation)
+        versions.mark_complete(probe, shard, live.slot, live.generation, row["token"], row["paragraphs"],
+                               row["notices"], {**live.info, "format": layout.FORMAT - 1})
+    with pytest.raises(IndexUnavailable, match="rebuild --backend sphinx"):
+        open_backend(_config(nodes)).open()
+    searched = subprocess.run([sys.executable, "-m", "indexer.cli", "search", "整改", "--backend", "sphinx",
+                               "--nodes", ",".join(nodes)], capture_output=True, text=True, cwd=ROOT)
+    assert searched.returncode != 0 and "Traceback" not in searched.stderr
+    assert len(searched.stderr.strip().splitlines()) == 1 and "rebuild --backend sphinx" in searched.stderr
+    summary = load.update(data, nodes, procs=1)
+    assert summary.action == "rebuild" and any("loaded everything" in note for note in summary.notes)
+    assert open_backend(_config(nodes)).search(SearchRequest(q="整改")).total > 100
