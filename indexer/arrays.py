@@ -175,6 +175,16 @@ def write_compressed(folder, name, values):
     return np.concatenate(([0], np.cumsum([len(f) for f in frames]))).astype(np.int64)
 
 
+def shown_texts(folder, docs):
+    """The texts as written of documents `docs` of a segment's arrays folder (what `write_compressed` stored)."""
+    folder = Path(folder)
+    starts = np.asarray(load(folder, "display_starts"))
+    content = (folder / f"{DISPLAY}.dict").read_bytes()
+    trained = zstd.ZstdDict(content).as_digested_dict if content else None
+    data = (folder / f"{DISPLAY}.bin").read_bytes()
+    return [zstd.decompress(data[starts[d]:starts[d + 1]], zstd_dict=trained).decode("utf-8") for d in docs]
+
+
 def _split(joined, count):
     return joined.split("\0") if count else []
 

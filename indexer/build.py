@@ -21,7 +21,7 @@ from pathlib import Path
 
 from whoosh import index as whoosh_index
 
-from . import arrays, catalog, config, datafiles, store, writers
+from . import arrays, catalog, config, datafiles, duplicates, settings, store, writers
 from .errors import ArraysError, BuildError, IndexUnavailable
 from .notice import Notice
 from .progress import Progress
@@ -58,9 +58,10 @@ def index_version():
     """
     package = Path(__file__).resolve().parent
     paths = [package / "notice.py", package / "analysis.py", package / "schema.py", package / "arrays.py",
+             package / "duplicates.py",
              *sorted((package / "parsing").rglob("*.py")), *sorted((package / "readers").rglob("*.py")),
              *config.edited_files()]
-    digest = hashlib.sha256(f"format {store.FORMAT}\n".encode())
+    digest = hashlib.sha256(f"format {store.FORMAT}\nsimilarity {_similarity()}\n".encode())
     for path in dict.fromkeys(paths):
         try:
             digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
@@ -157,6 +158,7 @@ def _rebuild(summary, data_dir, index_dir, progress, procs):
         if not expected:
             raise BuildError(f"None of the {len(files)} files in {data_dir} could be read as a notice "
                              "(reasons below); nothing was indexed.")
+        _find_duplicates(building, progress)
         progress.log("verifying the new index")
         verify(whoosh_dir, sum(expected.values()), expected, every_notice=True)
         _finish(summary, index_dir, building, entries, expected, datafiles.fingerprint(files),
@@ -164,6 +166,20 @@ def _rebuild(summary, data_dir, index_dir, progress, procs):
     except BaseException:
         shutil.rmtree(building, ignore_errors=True)
         raise
+
+
+def _similarity():
+    return settings.get("DUPLICATE_SIMILARITY")
+
+
+def _find_duplicates(building, progress, previous=None):
+    """Find the near-duplicate paragraphs of a new generation whose segments and arrays are written."""
+    progress.log("finding near-duplicate paragraphs")
+    try:
+        duplicates.write(building, _similarity(), previous=previous)
+    except ArraysError as exc:
+        raise BuildError(f"The near-duplicate paragraphs of the new index could not be found ({exc}); "
+                         "the live index was left as it was. Run `notice-index rebuild`.") from None
 
 
 def _finish(summary, index_dir, building, entries, expected, stamp, previous=None, generated=False):
@@ -242,6 +258,7 @@ def _update(summary, data_dir, index_dir, progress, procs):
         except ArraysError as exc:
             raise BuildError(f"The side-car arrays of the updated index could not be written ({exc}); "
                              "the live index was left as it was. Run `notice-index rebuild`.") from None
+        _find_duplicates(building, progress, previous=live)
         progress.log("verifying the new index")
         verify(whoosh_dir, sum(expected.values()),
                {**{i: 0 for i in removed}, **{i: len(n.paragraphs) for i, n in added.items()}})

@@ -74,6 +74,10 @@ class QueryError(NoticeSearchError):
     """The request cannot be answered as asked; the message tells the user what to change."""
 
 
+class NotOffered(NoticeSearchError):
+    """The backend in use does not offer this feature; the message says which backend does (a 501)."""
+
+
 class NodeUnavailable(IndexUnavailable):
     """A search node of a cluster does not answer; the message names it and is meant for users too (a 503)."""
 

@@ -102,6 +102,9 @@ SETTINGS = (
     Setting("READ_SECONDS", "NOTICE_SEARCH_READ_SECONDS", 300,
             "Longest time, in seconds, reading one file may take (OCR of a scan, a PDF, a Word 97 converter); "
             "a file that takes longer is skipped with a message."),
+    Setting("DUPLICATE_SIMILARITY", "NOTICE_SEARCH_DUPLICATE_SIMILARITY", 80,
+            "How alike two paragraphs of different notices must be, in percent (the rapidfuzz ratio of their "
+            "folded texts), to count as near-copies (雷同); a change takes effect at the next rebuild."),
     Setting("HOST", "NOTICE_SEARCH_HOST", "127.0.0.1",
             "Address `notice-search serve` listens on."),
     Setting("PORT", "NOTICE_SEARCH_PORT", 8000,

@@ -36,7 +36,7 @@ from filelock import FileLock, Timeout
 from .errors import IndexBusy, IndexUnavailable
 
 MARKER = "NOTICE_SEARCH_INDEX"
-FORMAT = 6
+FORMAT = 7
 CURRENT = "current"
 LOCK = ".lock"
 WHOOSH = "whoosh"

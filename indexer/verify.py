@@ -11,7 +11,7 @@ from pathlib import Path
 from whoosh import index as whoosh_index
 from whoosh import query as wq
 
-from . import arrays
+from . import arrays, duplicates
 from .errors import ArraysError, BuildError
 
 
@@ -54,4 +54,8 @@ def arrays_problem(gen, ix):
         if size != segment.doc_count_all():
             return (f"the side-car arrays of segment {segment.segment_id()} hold {size} paragraphs "
                     f"instead of {segment.doc_count_all()}")
+    try:
+        duplicates.check(gen)
+    except (ArraysError, OSError, ValueError) as exc:
+        return f"its near-duplicate paragraphs cannot be read ({exc})"
     return None

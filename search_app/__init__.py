@@ -42,19 +42,22 @@ def create_app(test_config=None):
         # Serve anyway: every page says to build the index, and the next request retries.
         app.logger.warning("%s", exc)
 
-    from . import api, compare, errors, markup, security, stats, views
+    from . import api, compare, errors, feed, markup, security, similar, stats, views
 
     app.register_blueprint(views.bp)
     app.register_blueprint(api.bp)
     app.register_blueprint(compare.bp)
     app.register_blueprint(stats.bp)
+    app.register_blueprint(similar.bp)
+    app.register_blueprint(feed.bp)
     errors.register(app)
     markup.register(app)
 
     @app.context_processor
     def about_the_index():
         # Every page of a demo says its notices are generated (`indexer.datafiles.GENERATED`).
-        return {"generated_corpus": backend.describe().get("generated", False)}
+        about = backend.describe()
+        return {"generated_corpus": about.get("generated", False), "near_copies": about.get("near_copies", True)}
 
     security.register(app)
     return app

@@ -23,7 +23,8 @@ FACET_ORDER = {name: i for i, name in enumerate(BY_NAME)}
 SHOWN = 10
 #: The filters in the order the page shows them: what people narrow by first (time, place,
 #: level, problem type, role), the long lists last. The API keeps `search_core.facets` order.
-PAGE_ORDER = ("year", "province", "level", "problem_type", "role", "category", "city", "county", "issuer", "notice")
+PAGE_ORDER = ("year", "province", "level", "problem_type", "role", "duplicate", "category", "city", "county", "issuer",
+              "notice")
 #: Long lists, folded shut unless one of their values is chosen, each with a find box.
 FOLDED = frozenset({"city", "county", "issuer", "notice"})
 

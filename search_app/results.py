@@ -99,7 +99,7 @@ def hit_dict(hit):
         "inspector": hit.inspector, "completion": dict(hit.completion), "score": hit.score,
         "more_in_notice": hit.more_in_notice,
         "headings_highlight": [marked(h, s) for h, s in zip(hit.headings, hit.heading_spans)],
-        "match": hit.match, "truncated": any(hit.truncated),
+        "match": hit.match, "truncated": any(hit.truncated), "similar": hit.similar,
     }
 
 

@@ -63,9 +63,12 @@ def make_server(app, host, port, threads, max_connections, client_timeout, **adj
     """A waitress server for `app`, not yet running (`.run()`); `.effective_port` is the port it got.
 
     `adjustments` are further waitress settings (the tests shrink its buffers).
+    Waitress polls its sockets with poll(), not select(): every memory-mapped
+    array holds a file descriptor, and at 100,000 notices (62 segments) the
+    sockets got numbers past select()'s limit of 1,024 and the server stopped.
     """
     server = create_server(app, host=host, port=port, threads=threads, connection_limit=max_connections,
                            channel_timeout=client_timeout, cleanup_interval=max(1, min(30, client_timeout // 2)),
-                           ident="notice-search", **adjustments)
+                           ident="notice-search", asyncore_use_poll=True, **adjustments)
     server.channel_class = _Channel
     return server

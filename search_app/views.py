@@ -49,7 +49,7 @@ def search():
         "search.html", search=search, data=data, chips=selected, clear_url=clear_url, home=home,
         pager=page_links(result), sorts=sorts, facet_shown=SHOWN, group=search.group,
         group_url=search_url(search, group=not search.group),
-        csv_url=search_url(search, "api.search_csv"),
+        csv_url=search_url(search, "api.search_csv"), feed_url=search_url(search, "feed.search_atom"),
         compare_url=search_url(search, "compare.page"), stats_url=search_url(search, "stats.page"),
         date_form=state_form(search, date_from="", date_to=""), page_state=state_form(search),
         facet_order=PAGE_ORDER, folded=FOLDED,
@@ -105,6 +105,7 @@ def notice(notice_id):
         first_match=next((f"p{b['n']}" for b in document if not isinstance(b, Section) and b["matched"]), ""),
         query=search.q if search else "",
         back_url=url_for("views.search", **back, _anchor=f"notice-{notice_id}") if back else None,
+        copies=backend().notice_copies(notice_id),
     )
 
 

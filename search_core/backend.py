@@ -57,11 +57,28 @@ class Backend(ABC):
         """What the search box may complete `prefix` to: [`Completion`], most common first."""
 
     @abstractmethod
+    def similar(self, notice_id, n):
+        """A paragraph and its near-copies in other notices (雷同): a `SimilarResult`, or None for no such paragraph."""
+
+    @abstractmethod
+    def notice_copies(self, notice_id):
+        """{paragraph number: other notices holding a near-copy of it} for the notice's copied paragraphs."""
+
+    @abstractmethod
+    def more_like_this(self, notice_id, n, limit=10):
+        """The paragraphs of other notices most like this one in content: a `MoreLikeThis`, or None."""
+
+    @abstractmethod
+    def duplicate_report(self, limit=100):
+        """Notices ranked by the share of their measures that are near-copies: a `DuplicateReport`."""
+
+    @abstractmethod
     def open(self):
         """Open the index now, so that a missing or damaged one is reported here, once (IndexUnavailable)."""
 
     def describe(self):
-        """What the index is, for the page to say: {"generated": bool} (generated demo notices, not real ones)."""
+        """What the index is, for the page to say: {"generated": bool} (generated demo notices, not real ones),
+        {"near_copies": False} when `similar`, `more_like_this` and `duplicate_report` are not offered."""
         return {}
 
     def warm(self):

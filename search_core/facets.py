@@ -48,6 +48,13 @@ class ParagraphSetFacet(Facet):
 
 
 @dataclass(frozen=True)
+class DuplicateFacet(Facet):
+    """Paragraphs with a near-copy in another notice (`search_core.embedded.similar`): one value."""
+
+    kind: ClassVar[str] = "duplicate"
+
+
+@dataclass(frozen=True)
 class NoticeFacet(Facet):
     kind: ClassVar[str] = "notice"
     key: str = ""  # the catalog entry's key holding the value
@@ -71,6 +78,7 @@ FACETS = (
     ParagraphFacet("category", "巡察领域"),
     ParagraphSetFacet("problem_type", "问题类型"),
     ParagraphSetFacet("role", "段落类型", order=ROLES),
+    DuplicateFacet("duplicate", "雷同"),
     NoticeFacet("notice", "通报", key="id"),
     NoticeFacet("issuer", "单位", key="issuer"),
     NoticeFacet("province", "省份", key="province"),

@@ -53,6 +53,7 @@ class Hit:
     inspector: str = ""  # the inspecting body (巡察组) that fed the problems back
     completion: dict = field(default_factory=dict)  # the notice's stated figures: problems, problems_done,
     #                                                 measures, measures_done, rate (percent)
+    similar: int = 0  # other notices holding a near-copy of this paragraph (雷同), boilerplate aside
 
 
 @dataclass

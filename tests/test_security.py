@@ -448,14 +448,17 @@ def test_an_original_inside_the_data_folder_is_served(hostile_client, hostile):
 
 # --- read-only, no debug ------------------------------------------------------
 
-ROUTES = ["/", "/api/compare", "/api/compare.csv", "/api/notices/<notice_id>", "/api/search", "/api/search.csv",
-          "/api/stats", "/api/suggest", "/compare", "/favicon.ico", "/notices/<notice_id>", "/notices/<notice_id>/source",
-          "/static/<path:filename>", "/stats"]
+ROUTES = ["/", "/api/compare", "/api/compare.csv", "/api/copies", "/api/more/<notice_id>/<int:n>",
+          "/api/notices/<notice_id>", "/api/search", "/api/search.atom", "/api/search.csv",
+          "/api/similar/<notice_id>/<int:n>", "/api/stats", "/api/suggest", "/compare", "/copies", "/favicon.ico",
+          "/more/<notice_id>/<int:n>", "/notices/<notice_id>", "/notices/<notice_id>/source",
+          "/similar/<notice_id>/<int:n>", "/static/<path:filename>", "/stats"]
 
 
 def route_urls(app):
     notice = app.extensions["backend"].notices()[0]["id"]
-    return [rule.replace("<notice_id>", notice).replace("<path:filename>", "style.css") for rule in ROUTES]
+    return [rule.replace("<notice_id>", notice).replace("<path:filename>", "style.css").replace("<int:n>", "2")
+            for rule in ROUTES]
 
 
 def test_every_route_only_reads(app):

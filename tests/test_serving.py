@@ -84,3 +84,26 @@ def test_clients_that_trickle_headers_do_not_lock_others_out(big_app):
         for connection in slow:
             connection.close()
         server.close()
+
+
+def test_the_server_answers_when_its_sockets_are_numbered_past_1024(app):
+    # An index of 100,000 notices maps about 1,500 files, each holding a descriptor; select()
+    # cannot watch a socket numbered 1,024 or more, and the server stopped there.
+    import os
+    import resource
+
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if hard != resource.RLIM_INFINITY and hard < 1200:
+        pytest.skip(f"this process may open only {hard} files")
+    resource.setrlimit(resource.RLIMIT_NOFILE, (max(soft, 1200) if hard == resource.RLIM_INFINITY
+                                                else min(max(soft, 1200), hard), hard))
+    held = [os.open(os.devnull, os.O_RDONLY) for _ in range(1100)]
+    try:
+        server, port = running(app, threads=2)
+        assert server.socket.fileno() >= 1024
+        assert answered_within(port, 10)
+        server.close()
+    finally:
+        for fd in held:
+            os.close(fd)
+        resource.setrlimit(resource.RLIMIT_NOFILE, (soft, hard))

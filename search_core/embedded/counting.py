@@ -16,6 +16,7 @@ import numpy as np
 
 from ..facets import FACETS
 from ..months import month_number
+from . import similar
 
 #: Where a paragraph facet's values live in each segment: (meta.json key, per-document array).
 SEGMENT_FIELDS = {"category": ("categories", "doc_category"), "role": ("roles", "doc_role"),
@@ -151,6 +152,14 @@ class ParagraphSets(_Codes):
         return notices_per_value(self._bits[self.combo_of[docs]], notices, len(self.values))
 
 
+class DuplicateCodes(ParagraphCodes):
+    """The 雷同 facet: its one value held by every paragraph with a near-copy in another notice."""
+
+    def __init__(self, facet, snap):
+        _Codes.__init__(self, facet, [similar.VALUE])
+        self.of_doc = np.where(snap.similar.others > 0, 0, -1).astype(np.int32)
+
+
 class NoticeCodes(_Codes):
     def __init__(self, facet, snap):
         raw = [facet.value_of(entry) for entry in snap.catalog]
@@ -193,7 +202,7 @@ class MonthRange:
 DATE_RANGE = "date"
 #: How each kind of facet is read from a snapshot's segments and catalog.
 KINDS = {"paragraph": ParagraphCodes.from_segments, "paragraph_set": ParagraphSets.from_segments,
-         "notice": NoticeCodes}
+         "notice": NoticeCodes, "duplicate": DuplicateCodes}
 
 
 def load(snap):

@@ -40,6 +40,9 @@ from . import pagecache, statistics
 from .counting import DATE_RANGE, FacetCounter
 from .ranking import Ranker, by_rank, top
 from .retrieval import MIN_RESULTS, Masks, retrieve
+from .similar import Copy, DuplicateReport, MoreLikeThis, ReportLine, SimilarResult, differences, more_like_this
+from .similar import report as copy_report
+from .similar import similarity as text_similarity
 from .snapshot import Snapshot
 
 SORTS = ("relevance", "newest", "oldest")
@@ -55,6 +58,13 @@ COMPARE_OF_ROLE = {"问题": "问题", "整改措施": "整改措施", "整改�
 
 #: Hits an export reads at a time (`all_hits`).
 HIT_BATCH = 1000
+
+#: Most near-copies the side-by-side page compares with a paragraph.
+SIMILAR_LIMIT = 100
+
+#: What a page says where the backend holds no near-copy data (雷同).
+NO_NEAR_COPIES = "雷同段落检测只在嵌入式后端（NOTICE_SEARCH_BACKEND=embedded）提供，Sphinx 集群不计算它"
+
 #: Ranking weight of a synonym's words, against 1 for the words as typed.
 SYNONYM_WEIGHT = 0.6
 #: Score factor of a paragraph whose role the query named (整改措施, 存在问题…).
@@ -293,17 +303,80 @@ class EmbeddedBackend(Backend):
 
         return hits()
 
+    def _docnum(self, snap, notice_id, n):
+        """The live document of paragraph `n` of a notice, or None."""
+        index = snap.by_id.get(notice_id)
+        if index is None:
+            return None
+        found = np.flatnonzero((snap.notice_of == index) & (snap.n_of == n) & snap.live)
+        return int(found[0]) if len(found) else None
+
+    def similar(self, notice_id, n, limit=SIMILAR_LIMIT):
+        started = time.perf_counter()
+        snap = self.snapshot()
+        docnum = self._docnum(snap, notice_id, n)
+        if docnum is None:
+            return None
+        base = self._hit(snap, docnum, 0.0, True, [], 0)
+        copies = snap.similar.copies(docnum)
+        # The earliest listed first when there are too many to compare; then by how alike they are.
+        copies = copies[np.argsort(snap.oldest_rank[copies], kind="stable")]
+        rows = []
+        for other in copies[:limit].tolist():
+            hit = self._hit(snap, other, 0.0, True, [], 0)
+            mine, theirs = differences(base.text, hit.text)
+            rows.append(Copy(hit, text_similarity(base.text, hit.text), mine, theirs))
+        rows.sort(key=lambda c: (-c.similarity, snap.date_rank[snap.by_id[c.hit.notice_id]], c.hit.notice_id, c.hit.n))
+        notices = len(set(snap.notice_of[copies].tolist()))
+        return SimilarResult(base, rows, notices, max(0, len(copies) - limit), snap.similar.similarity,
+                             bool(snap.similar.boilerplate[docnum]), round((time.perf_counter() - started) * 1000, 1))
+
+    def notice_copies(self, notice_id):
+        snap = self.snapshot()
+        index = snap.by_id.get(notice_id)
+        if index is None:
+            return {}
+        docs = np.flatnonzero((snap.notice_of == index) & snap.live & (snap.similar.others > 0))
+        return dict(zip(snap.n_of[docs].tolist(), snap.similar.others[docs].tolist()))
+
+    def more_like_this(self, notice_id, n, limit=10):
+        started = time.perf_counter()
+        snap, ranker = self.loaded()
+        docnum = self._docnum(snap, notice_id, n)
+        if docnum is None:
+            return None
+        found, weighted = more_like_this(snap, ranker, docnum, limit)
+        terms = [Term(w, WORD_FIELDS) for w in weighted]
+        hits = [_snippet(self._hit(snap, d, 0.0, True, terms, 0)) for d in found.tolist()]
+        return MoreLikeThis(self._hit(snap, docnum, 0.0, True, terms, 0), list(weighted), hits,
+                            round((time.perf_counter() - started) * 1000, 1))
+
+    def duplicate_report(self, limit=100):
+        started = time.perf_counter()
+        snap = self.snapshot()
+        rows = copy_report(snap)
+        lines = [ReportLine(snap.catalog[r.index], snap.titles[r.index], r.measures, r.copied, r.share,
+                            snap.catalog[r.source] if r.source >= 0 else None,
+                            snap.titles[r.source] if r.source >= 0 else "", r.from_source)
+                 for r in rows[:limit]]
+        return DuplicateReport(lines, len(rows), sum(1 for r in rows if r.copied), snap.similar.similarity,
+                               round((time.perf_counter() - started) * 1000, 1))
+
     def _match(self, request):
         """The matching documents of a request, before ordering and paging."""
         self._check(request)
         snap, ranker = self.loaded()
         request, unknown = _known_filters(snap, request)
+        dropped = []
+        if request.filters.get("duplicate") and not snap.similar.available:
+            request = replace(request, filters={k: v for k, v in request.filters.items() if k != "duplicate"})
+            dropped.append(f"{NO_NEAR_COPIES}：筛选“雷同”已忽略。")
         query = parse(request.q)
         if len(query.positive_terms()) + len(query.excluded) > self.config["MAX_QUERY_TERMS"]:
             raise QueryError(f"查询词过多：最多 {self.config['MAX_QUERY_TERMS']} 个词、短语或排除词。")
         plan = interpret(query, use_synonyms=request.synonyms)
         plan.notes += [f"筛选值“{value}”（{BY_NAME[name].label}）不在索引中，已忽略。"
-                       for name, values in unknown.items() for value in values]
+                       for name, values in unknown.items() for value in values] + dropped
         memo = {}  # heading matches, found once for matching and ranking
         masks = self._masks(snap, memo)
         _stand_in(plan, masks, snap.lexicon.get())
@@ -402,7 +475,7 @@ class EmbeddedBackend(Backend):
             heading_spans=[heading_spans(h, tuple(terms)) for h in headings] if terms else [[] for _ in headings],
             roles=roles, date=entry.get("date") or "", date_kind=entry.get("date_kind") or "",
             inspector=entry.get("inspector") or "",
-            completion=completion_figures(entry),
+            completion=completion_figures(entry), similar=snap.similar.others_of(docnum),
         )
 
 

@@ -10,6 +10,7 @@ keeps their numbers until a merge) stay in the arrays and are never `live`.
 """
 
 import os
+import resource
 import threading
 from collections import OrderedDict
 from pathlib import Path
@@ -22,7 +23,7 @@ from indexer.folding import fold
 from indexer.errors import ArraysError
 from indexer.notice import display_title
 
-from . import counting
+from . import counting, similar
 from .lexicon import LazyLexicon
 from .segment import SegmentArrays, Strings
 
@@ -30,8 +31,24 @@ from .segment import SegmentArrays, Strings
 NOTICE_CACHE = 256
 
 
+def allow_open_files():
+    """Raise this process's soft limit on open files to its hard limit.
+
+    Each memory-mapped array keeps a file descriptor (Python's mmap holds a
+    duplicate); at 100,000 notices an index maps about 1,500 files, past the
+    soft limit of 1,024 many systems start processes with.
+    """
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if hard == resource.RLIM_INFINITY or soft < hard:
+        try:
+            resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
+        except (ValueError, OSError):
+            pass  # as many as we may; a failed open then names its file
+
+
 class Snapshot:
     def __init__(self, gen):
+        allow_open_files()
         self.gen = Path(gen)
         self.catalog = catalog.read(self.gen / catalog.CATALOG)
         self.by_id = {entry["id"]: i for i, entry in enumerate(self.catalog)}
@@ -54,6 +71,7 @@ class Snapshot:
             offset += seg.size
         self.size = offset
         self._load_documents(live)
+        self.similar = similar.load(self)
         self.facets = counting.load(self)
         self._load_orders()
         self.lexicon = LazyLexicon(self)

@@ -22,12 +22,12 @@ import numpy as np
 
 from indexer import settings
 from indexer.analysis import words
-from indexer.errors import IndexUnavailable
+from indexer.errors import IndexUnavailable, NotOffered
 from indexer.sphinx import layout, versions
 from indexer.sphinx.nodes import Cluster, parse_nodes
 from indexer.sphinx.tokens import word_token
 
-from ..embedded.engine import EmbeddedBackend
+from ..embedded.engine import NO_NEAR_COPIES, EmbeddedBackend
 from ..embedded.ranking import COMMON_WORD_SHARE, MAX_SCORED_WORDS
 from ..embedded.retrieval import Masks
 from .shards import Shards
@@ -123,7 +123,19 @@ class SphinxBackend(EmbeddedBackend):
         """What the live version is: {"generated": True} when its notices were made by the corpus generator."""
         with self._lock:
             loaded = self._loaded
-        return {"generated": bool(loaded and loaded[0].version.info.get("generated"))}
+        return {"generated": bool(loaded and loaded[0].version.info.get("generated")), "near_copies": False}
+
+    # Near-copies (雷同) are computed from a whole index folder's text when it is built; a load onto the nodes
+    # does not compute them, so the snapshot's `similar` is `Absent` and these say so in one sentence (a 501).
+
+    def similar(self, notice_id, n, limit=None):
+        raise NotOffered(NO_NEAR_COPIES + "。")
+
+    def more_like_this(self, notice_id, n, limit=10):
+        raise NotOffered(NO_NEAR_COPIES + "。")
+
+    def duplicate_report(self, limit=100):
+        raise NotOffered(NO_NEAR_COPIES + "。")
 
     def warm(self):
         """Load the live version's catalog and codes, jieba and the lexicon, so the first search is as fast as the rest."""

@@ -22,7 +22,7 @@ from indexer.sphinx import layout
 from indexer.sphinx.nodes import N_BITS, notice_key, shard_of
 from indexer.sphinx.tokens import term_phrases, unpacked
 
-from ..embedded import counting
+from ..embedded import counting, similar
 from ..embedded.lexicon import Lexicon
 from ..embedded.snapshot import NOTICE_CACHE, Snapshot
 from ..facets import FACETS
@@ -75,7 +75,9 @@ class SphinxSnapshot:
         self.n_of = (self.ids & ((1 << N_BITS) - 1)).astype(np.int32)
         self.shard_of = np.array([shard_of(entry["id"], len(cluster)) for entry in self.catalog] + [0],
                                  dtype=np.int32)[self.notice_of]
+        self.similar = similar.Absent(self)  # near-copies are not computed on a load onto the nodes
         self.facets = {facet.name: counting.NoticeCodes(facet, self) if facet.kind == "notice"
+                       else counting.DuplicateCodes(facet, self) if facet.kind == "duplicate"
                        else _paragraph_codes(facet, rows, codes) for facet in FACETS}
         self.facets[counting.DATE_RANGE] = counting.MonthRange(self)
         self._load_orders()
