@@ -1,4 +1,5 @@
-"""Our engine measured in-process, through the backend seam's `search` (the embedded backend).
+"""Our engine measured in-process, through the backend seam's `search` (the embedded backend, or with --nodes
+the sphinx backend on those nodes).
 
     python bench/ours.py query  --index DIR [--passes 2]   (JSON timings on stdout)
     python bench/ours.py recall --index DIR                (JSON matching keys on stdout)
@@ -20,7 +21,7 @@ sys.path.insert(1, str(Path(__file__).resolve().parent.parent))
 
 from queries import QUERIES  # noqa: E402
 from indexer import settings  # noqa: E402
-from search_core.embedded.engine import EmbeddedBackend  # noqa: E402
+from search_core.backend import open_backend  # noqa: E402
 from search_core.results import SearchRequest  # noqa: E402
 
 ALL = 10 ** 7
@@ -37,9 +38,16 @@ def status():
     return fields
 
 
+#: The sphinx backend's nodes (host:port,...) when --nodes is given; None for the embedded backend.
+NODES = None
+
+
 def open_engine(index_dir, config=None):
     """The engine as `notice-search serve` starts it: index loaded, arrays read, jieba's dictionary loaded."""
-    engine = EmbeddedBackend(index_dir, config)
+    config = dict(config or settings.as_dict(), INDEX_DIR=index_dir)
+    if NODES:
+        config.update(BACKEND="sphinx", SPHINX_NODES=NODES)
+    engine = open_backend(config)
     engine.warm()
     return engine
 
@@ -86,12 +94,15 @@ def main(argv=None):
     for name, func in (("query", cmd_query), ("recall", cmd_recall), ("check", cmd_check)):
         p = sub.add_parser(name)
         p.add_argument("--index", required=True)
+        p.add_argument("--nodes", help="the sphinx backend's nodes, host:port,... (default: the embedded backend)")
         if name == "check":
             p.add_argument("--q", required=True)
         if name == "query":
             p.add_argument("--passes", type=int, default=2)
         p.set_defaults(func=func)
     args = parser.parse_args(argv)
+    global NODES
+    NODES = args.nodes
     args.func(args)
 
 

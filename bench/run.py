@@ -8,9 +8,13 @@ latency over the fixed queries of `bench/queries.py` in-process and over HTTP; t
 server's memory after the run; recall and precision against a plain substring scan;
 whether the top 20 come back in the same order every time. It prints one markdown
 table per N and writes it, with the raw numbers as JSON, to bench/results/.
+With `--systems ours,sphinx` the sphinx backend is measured in the same run, on a
+fresh local cluster of SPHINX_NODES searchd nodes (load, queries in-process and
+over HTTP, each node's memory, an update), in a table of one row per backend.
 
     .venv/bin/python bench/run.py --sizes 200          a quick run
     .venv/bin/python bench/run.py                      the issue's 1,000 and 10,000
+    .venv/bin/python bench/run.py --sizes 10000 --systems ours,sphinx
 """
 
 import argparse
@@ -251,13 +255,46 @@ def recall_precision(found, truth, kinds):
 
 # --- one system, end to end ---
 
+#: Nodes of the sphinx backend's local cluster in a bench run, and its first port.
+SPHINX_NODES = 2
+SPHINX_PORT_BASE = 19706
+
+
+def sphinx_cluster(work):
+    """A fresh local cluster of SPHINX_NODES searchd nodes under `work`, started; its folder and node list."""
+    from indexer.sphinx import cluster
+
+    folder = work / "sphinx-cluster"
+    if (folder / cluster.CLUSTER).exists():
+        cluster.stop(folder)
+    shutil.rmtree(folder, ignore_errors=True)
+    nodes = cluster.init(folder, SPHINX_NODES, SPHINX_PORT_BASE)
+    cluster.start(folder)
+    return folder, ",".join(nodes)
+
+
+def node_memory(folder):
+    """VmRSS and VmHWM of each node's searchd (the process serving, not its watchdog)."""
+    out = []
+    for pid_file in sorted(Path(folder).glob("node-*/searchd.pid")):
+        out.append(proc_status(int(pid_file.read_text().split()[0])))
+    return out
+
+
 def run_system(name, n, notices_dir, work, args):
     """Build, size, query (in-process and HTTP), recall and update one system; a dict of numbers."""
     index = work / name
     shutil.rmtree(index, ignore_errors=True)
     r = {"name": name}
     log(f"N={n} {name}: building")
-    if name == "ours":
+    nodes = None
+    if name == "sphinx":
+        folder, nodes = sphinx_cluster(work)
+        index.mkdir(parents=True)
+        build = measure([PY, "-m", "indexer.cli", "rebuild", "--backend", "sphinx", "--nodes", nodes,
+                         "--data", notices_dir])
+        live = folder
+    elif name == "ours":
         build = measure([PY, "-m", "indexer.cli", "rebuild", "--data", notices_dir, "--index", index])
         live = index / "current"
     else:
@@ -270,16 +307,17 @@ def run_system(name, n, notices_dir, work, args):
     r["size"] = folder_size(live.resolve())
     log(f"N={n} {name}: built in {build['seconds']:.1f} s, {r['size'] / MB:.1f} MB")
 
-    worker = BENCH / ("ours.py" if name == "ours" else "baseline.py")
+    worker = BENCH / ("baseline.py" if name == "baseline" else "ours.py")
+    backend = ["--nodes", nodes] if nodes else []
     log(f"N={n} {name}: in-process queries")
-    query = measure([PY, worker, "query", "--index", index, "--passes", args.passes])
+    query = measure([PY, worker, "query", "--index", index, "--passes", args.passes, *backend])
     if query["rc"] != 0:
         raise RuntimeError(f"{name} queries failed: {query['stderr'][-3000:]}")
     r["inprocess"] = json.loads(query["stdout"])
 
     if not args.no_recall:
         log(f"N={n} {name}: recall")
-        recall = measure([PY, worker, "recall", "--index", index])
+        recall = measure([PY, worker, "recall", "--index", index, *backend])
         if recall["rc"] != 0:
             raise RuntimeError(f"{name} recall failed: {recall['stderr'][-3000:]}")
         r["found"] = json.loads(recall["stdout"])
@@ -287,13 +325,21 @@ def run_system(name, n, notices_dir, work, args):
 
     if not args.no_http:
         log(f"N={n} {name}: HTTP")
-        if name == "ours":
-            r["http"] = http_run(lambda port: [PY, "-m", "search_app.cli", "serve", "--index", index, "--port", port],
+        if name in ("ours", "sphinx"):
+            r["http"] = http_run(lambda port: [PY, "-m", "search_app.cli", "serve", "--index", index, "--port", port,
+                                               *(["--backend", "sphinx", "--nodes", nodes] if nodes else [])],
                                  args.passes, lambda h: f"{h['notice_id']}:{h['n']}")
         else:
             r["http"] = http_run(lambda port: [PY, BENCH / "baseline.py", "serve", "--index", index, "--port", port],
                                  args.passes, lambda h: h["key"])
 
+    if name == "sphinx":
+        r["nodes"] = node_memory(folder)
+        # One round: a sphinx update writes every row again (a version is a slot of its own).
+        r["update"] = update_one(name, notices_dir, index, rounds=1, nodes=nodes)
+        from indexer.sphinx import cluster
+        cluster.stop(folder)
+        return r
     # On a copy, so the index measured above stays as built (for bench/profiling.py).
     updated = work / f"{name}-updated"
     shutil.rmtree(updated, ignore_errors=True)
@@ -302,7 +348,7 @@ def run_system(name, n, notices_dir, work, args):
     return r
 
 
-def update_one(name, notices_dir, index, rounds=UPDATE_ROUNDS):
+def update_one(name, notices_dir, index, rounds=UPDATE_ROUNDS, nodes=None):
     """Change one notice file and time the system's update of it, `rounds` times; then put the file back.
 
     One timing of a 1–2 s command on this shared machine swung by a second with
@@ -320,7 +366,10 @@ def update_one(name, notices_dir, index, rounds=UPDATE_ROUNDS):
     try:
         for i in range(rounds):
             target.write_bytes(original + f"{UPDATE_MARK}（第{i + 1}次）\n".encode())
-            if name == "ours":
+            if name == "sphinx":
+                result = measure([PY, "-m", "indexer.cli", "update", "--backend", "sphinx", "--nodes", nodes,
+                                  "--data", notices_dir])
+            elif name == "ours":
                 result = measure([PY, "-m", "indexer.cli", "update", "--data", notices_dir, "--index", index])
             else:
                 result = measure([PY, BENCH / "baseline.py", "update", "--data", notices_dir, "--index", index,
@@ -334,8 +383,9 @@ def update_one(name, notices_dir, index, rounds=UPDATE_ROUNDS):
     rounds_s = [r["seconds"] for r in results]
     out = {"seconds": statistics.median(rounds_s), "rounds": rounds_s,
            "peak_rss": max(r["peak_rss"] for r in results)}
-    if name == "ours":
-        check = measure([PY, BENCH / "ours.py", "check", "--index", index, "--q", f'"{UPDATE_MARK}"'])
+    if name in ("ours", "sphinx"):
+        check = measure([PY, BENCH / "ours.py", "check", "--index", index, "--q", f'"{UPDATE_MARK}"',
+                         *(["--nodes", nodes] if nodes else [])])
         out["searchable"] = check["stdout"].strip() if check["rc"] == 0 else \
             "error: " + (check["stderr"].strip().splitlines() or ["?"])[-1][-200:]
     return out
@@ -516,6 +566,26 @@ def table(n, info, ours, base):
     return "\n".join(head + rows) + "\n"
 
 
+def backends_table(systems, truth):
+    """One row per backend (the embedded one and the sphinx cluster), measured in the same run."""
+    names = [name for name in ("ours", "sphinx") if name in systems]
+    label = {"ours": "embedded", "sphinx": f"sphinx ({SPHINX_NODES} local searchd nodes)"}
+    lines = ["| backend | full load, s | index on disk, MB | in-process p50 / p95 / max, ms | "
+             "HTTP p50 / p95 / max, ms | web server RSS, MB | each node's RSS, MB | update one notice, s | "
+             "exact matches = embedded's |", "|---|---|---|---|---|---|---|---|---|"]
+    for name in names:
+        r = systems[name]
+        nodes = " · ".join(f"{s['VmRSS'] / MB:.0f}" for s in r.get("nodes", [])) or "—"
+        http = fmt_lat(latencies(r, "http")) if "http" in r else "—"
+        server = f"{r['http']['status']['VmRSS'] / MB:.0f}" if "http" in r else "—"
+        update = f"{r['update']['seconds']:.1f}" if r["update"].get("seconds") is not None else r["update"]["note"]
+        same = "—" if "found" not in r or "found" not in systems["ours"] else (
+            "yes" if r["found"] == systems["ours"]["found"] else "no")
+        lines.append(f"| {label[name]} | {r['build']['seconds']:.1f} | {r['size'] / MB:.1f} | "
+                     f"{fmt_lat(latencies(r, 'inprocess'))} | {http} | {server} | {nodes} | {update} | {same} |")
+    return "\n".join(lines) + "\n"
+
+
 def run_size(n, args):
     work = WORK / f"run-n{n}"
     work.mkdir(parents=True, exist_ok=True)
@@ -531,7 +601,7 @@ def run_size(n, args):
     info["paragraphs"] = len(paragraphs)
     truth = None if args.no_recall else {q: scan(paragraphs, q) for kind, q, filters in QUERIES if not filters}
     systems = {}
-    names = [s for s in ("ours", "baseline") if s in args.systems.split(",")]
+    names = [s for s in ("ours", "sphinx", "baseline") if s in args.systems.split(",")]
     if n > BASELINE_MAX and "baseline" in names:
         log(f"N={n}: the naive baseline is measured up to N = {BASELINE_MAX:,} only (at 10,000 it built for 12 "
             "minutes and answered in seconds); compare this table with ours at 10,000")
@@ -554,6 +624,8 @@ def run_size(n, args):
         log(f"N={n}: baseline only, raw numbers in {stem}.json")
         return
     markdown = table(n, info, systems["ours"], systems.get("baseline"))
+    if "sphinx" in systems:
+        markdown += "\n" + backends_table(systems, truth)
     RESULTS.mkdir(exist_ok=True)
     stem = RESULTS / f"{time.strftime('%Y-%m-%d')}-n{n}"
     stem.with_suffix(".md").write_text(markdown, encoding="utf-8")
@@ -571,7 +643,8 @@ def main(argv=None):
     parser.add_argument("--seed", type=int, default=1, help="corpus seed (default 1)")
     parser.add_argument("--passes", type=int, default=2, help="passes over the queries; the first is cold")
     parser.add_argument("--label", help="what code was measured, for the table (default: the git commit)")
-    parser.add_argument("--systems", default="ours,baseline", help="which to measure (default ours,baseline)")
+    parser.add_argument("--systems", default="ours,baseline",
+                        help="which to measure: ours, sphinx, baseline (default ours,baseline)")
     parser.add_argument("--no-baseline", action="store_true", help="measure ours only (same as --systems ours)")
     parser.add_argument("--no-http", action="store_true", help="skip the HTTP measurements")
     parser.add_argument("--no-recall", action="store_true", help="skip recall and precision")

@@ -66,9 +66,29 @@ def summary_lines(summary):
         yield f"warning {source}: {sentence}"
 
 
+def _nodes(args):
+    """The sphinx backend's nodes, when the command is to use it (--backend or NOTICE_SEARCH_BACKEND); else None."""
+    backend = settings.get("BACKEND", {"BACKEND": getattr(args, "backend", None)})
+    if backend != "sphinx":
+        return None
+    from .sphinx.nodes import parse_nodes
+
+    given = getattr(args, "nodes", None)
+    return parse_nodes(settings.get("SPHINX_NODES", {"SPHINX_NODES": given}), "--nodes" if given else
+                       "NOTICE_SEARCH_SPHINX_NODES")
+
+
 def cmd_rebuild(args):
     """Build a new index from the data folder and switch to it."""
     data_dir, index_dir = _folders(args)
+    nodes = _nodes(args)
+    if nodes:
+        from .sphinx import load
+
+        if args.if_stale and not load.is_stale(data_dir, nodes):
+            print(f"notice-index: the nodes' live version is up to date with {data_dir}")
+            return 0
+        return _report(load.rebuild(data_dir, nodes, for_terminal(), procs=args.procs))
     if args.if_stale and not is_stale(data_dir, index_dir):
         print(f"notice-index: the index in {index_dir} is up to date with {data_dir}")
         return 0
@@ -78,6 +98,11 @@ def cmd_rebuild(args):
 def cmd_update(args):
     """Index only the notice files that were added, changed or removed since the live index was built."""
     data_dir, index_dir = _folders(args)
+    nodes = _nodes(args)
+    if nodes:
+        from .sphinx import load
+
+        return _report(load.update(data_dir, nodes, for_terminal(), procs=args.procs))
     return _report(update(data_dir, index_dir, for_terminal(), procs=args.procs, wait=args.wait))
 
 
@@ -93,7 +118,7 @@ def cmd_search(args):
     from search_core.results import SearchRequest
 
     _data_dir, index_dir = _folders(args)
-    values = settings.as_dict({"INDEX_DIR": index_dir})
+    values = settings.as_dict({"INDEX_DIR": index_dir, "BACKEND": args.backend, "SPHINX_NODES": args.nodes})
     backend = open_backend(values)
     backend.open()  # fail early, once, when there is no index
     status = 0
@@ -117,6 +142,32 @@ def cmd_search(args):
                              ensure_ascii=False), flush=True)
         else:
             _print_hits(query, result, hits)
+    return status
+
+
+def cmd_cluster(args):
+    """Write, start, stop or show a local cluster of searchd nodes."""
+    from .sphinx import cluster
+
+    if args.action == "init":
+        nodes = cluster.init(args.dir, args.nodes, args.port_base)
+        print(f"notice-index: {len(nodes)} nodes configured in {args.dir}: {','.join(nodes)}")
+        print(f"notice-index: start them with `notice-index cluster start --dir {args.dir}`, then load them with "
+              f"`notice-index rebuild --backend sphinx --nodes {','.join(nodes)}`")
+        return 0
+    if args.action == "start":
+        nodes = cluster.start(args.dir)
+        print(f"notice-index: {len(nodes)} nodes answer: {','.join(nodes)}")
+        return 0
+    if args.action == "stop":
+        cluster.stop(args.dir)
+        print(f"notice-index: the nodes of {args.dir} are stopped")
+        return 0
+    nodes = cluster.nodes_of(args.dir) if args.dir else _nodes(argparse.Namespace(backend="sphinx", nodes=args.nodes))
+    status = 0
+    for line in cluster.status(nodes):
+        print(line)
+        status = status or int(line.startswith("  down"))
     return status
 
 
@@ -177,9 +228,14 @@ def build_parser():
     p.add_argument("files", nargs="+", metavar="FILE")
     p.set_defaults(func=cmd_parse)
 
+    backend_help = "embedded (an index folder, the default) or sphinx (a cluster of searchd nodes)"
+    nodes_help = "the sphinx backend's nodes, host:port,host:port in shard order (default: $NOTICE_SEARCH_SPHINX_NODES)"
+
     p = sub.add_parser("rebuild", help="parse and index every notice into a new index, verify it, switch to it")
     p.add_argument("--data", metavar="DIR", help=data_help)
     p.add_argument("--index", metavar="DIR", help=index_help)
+    p.add_argument("--backend", choices=("embedded", "sphinx"), help=backend_help)
+    p.add_argument("--nodes", metavar="HOST:PORT,...", help=nodes_help)
     p.add_argument("--if-stale", action="store_true",
                    help="do nothing when the index is up to date with the data folder")
     p.add_argument("--wait", action="store_true", help=wait_help)
@@ -189,6 +245,8 @@ def build_parser():
     p = sub.add_parser("update", help="add, replace and remove only the notices whose files changed")
     p.add_argument("--data", metavar="DIR", help=data_help)
     p.add_argument("--index", metavar="DIR", help=index_help)
+    p.add_argument("--backend", choices=("embedded", "sphinx"), help=backend_help)
+    p.add_argument("--nodes", metavar="HOST:PORT,...", help=nodes_help)
     p.add_argument("--wait", action="store_true", help=wait_help)
     p.add_argument("--procs", type=_positive, metavar="N", help=procs_help + ", when it rebuilds")
     p.set_defaults(func=cmd_update)
@@ -202,16 +260,35 @@ def build_parser():
     p.add_argument("queries", nargs="+", metavar="QUERY",
                    help="a query as typed in the search box; - reads one per line from stdin")
     p.add_argument("--index", metavar="DIR", help=index_help)
+    p.add_argument("--backend", choices=("embedded", "sphinx"), help=backend_help)
+    p.add_argument("--nodes", metavar="HOST:PORT,...", help=nodes_help)
     p.add_argument("--limit", type=_positive, default=10, metavar="N", help="hits to show per query (default: 10)")
     p.add_argument("--json", action="store_true",
                    help='one JSON line per query: {"query", "total", "hits": [{"notice_id", "n", "title", "text", '
                         '"headings", "category", "role", "problem_types"}]}')
     p.set_defaults(func=cmd_search)
+
+    p = sub.add_parser("cluster", help="a local cluster of searchd nodes for the sphinx backend: init, start, stop, status")
+    p.add_argument("action", choices=("init", "start", "stop", "status"))
+    p.add_argument("--dir", metavar="DIR", help="the cluster's folder (required but for status, which may use --nodes)")
+    p.add_argument("--nodes", metavar="N", help="init: how many nodes; status: their addresses, host:port,...")
+    p.add_argument("--port-base", type=_positive, default=9306, metavar="P",
+                   help="init: node i listens on P + 2i (SphinxQL) and P + 2i + 1 (agents); default 9306")
+    p.set_defaults(func=cmd_cluster)
     return parser
 
 
 def main(argv=None):
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command == "cluster":
+        if args.action != "status" and not args.dir:
+            parser.error(f"cluster {args.action} needs --dir")
+        if args.action == "init":
+            try:
+                args.nodes = _positive(args.nodes or "")
+            except argparse.ArgumentTypeError as exc:
+                parser.error(f"cluster init --nodes: {exc}")
     try:
         config.check()
         return args.func(args)

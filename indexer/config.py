@@ -21,6 +21,10 @@ def check(overrides=None):
     analysis.user_words(values["USER_DICT"])
     synonyms.get(overrides)
     querywords.get(overrides)
+    if values["BACKEND"] == "sphinx":
+        from .sphinx.nodes import parse_nodes
+
+        parse_nodes(values["SPHINX_NODES"])
     return values
 
 

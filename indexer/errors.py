@@ -72,3 +72,16 @@ class IndexUnavailable(NoticeSearchError):
 
 class QueryError(NoticeSearchError):
     """The request cannot be answered as asked; the message tells the user what to change."""
+
+
+class NotOffered(NoticeSearchError):
+    """The backend in use does not offer this feature; the message says which backend does (a 501)."""
+
+
+class NodeUnavailable(IndexUnavailable):
+    """A search node of a cluster does not answer; the message names it and is meant for users too (a 503)."""
+
+    def __init__(self, node, shard, reason):
+        self.node, self.shard, self.reason = node, shard, reason
+        super().__init__(f"检索节点 {node}（第 {shard + 1} 个分片）无法应答（{reason}），结果会不完整，所以暂不作答；"
+                         "请稍后重试，或请管理员启动该节点。")

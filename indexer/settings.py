@@ -87,7 +87,13 @@ SETTINGS = (
     Setting("QUERY_WORDS", "NOTICE_SEARCH_QUERY_WORDS", packaged("querywords.toml"),
             "Words a search reads as a paragraph role (整改措施, 如何整改…) or drops from questions (怎么, 哪些…)."),
     Setting("BACKEND", "NOTICE_SEARCH_BACKEND", "embedded",
-            "Search backend: `embedded` reads the index folder on this machine.", choices=("embedded",)),
+            "Search backend: `embedded` reads the index folder on this machine; `sphinx` a cluster of Sphinx or "
+            "Manticore nodes (`NOTICE_SEARCH_SPHINX_NODES`).", choices=("embedded", "sphinx")),
+    Setting("SPHINX_NODES", "NOTICE_SEARCH_SPHINX_NODES", "127.0.0.1:9306",
+            "The sphinx backend's nodes: their SphinxQL addresses, host:port, comma-separated, in shard order."),
+    Setting("SPHINX_PARTIAL_RESULTS", "NOTICE_SEARCH_SPHINX_PARTIAL_RESULTS", False,
+            "With the sphinx backend, answer from the nodes that answer when one does not, naming the missing "
+            "shard; otherwise such a search is a 503 naming the node."),
     Setting("MAX_FILE_MB", "NOTICE_SEARCH_MAX_FILE_MB", 10,
             "Largest notice file, in MB (a Word file unpacked: ten times this); larger files are skipped "
             "with a message."),

@@ -56,7 +56,8 @@ def create_app(test_config=None):
     @app.context_processor
     def about_the_index():
         # Every page of a demo says its notices are generated (`indexer.datafiles.GENERATED`).
-        return {"generated_corpus": backend.describe().get("generated", False)}
+        about = backend.describe()
+        return {"generated_corpus": about.get("generated", False), "near_copies": about.get("near_copies", True)}
 
     security.register(app)
     return app

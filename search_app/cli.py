@@ -14,13 +14,18 @@ def main(argv=None):
     serve.add_argument("--host", help="address to listen on (default: $NOTICE_SEARCH_HOST or 127.0.0.1)")
     serve.add_argument("--port", type=int, help="port (default: $NOTICE_SEARCH_PORT or 8000)")
     serve.add_argument("--index", metavar="DIR", help="index folder (default: $NOTICE_SEARCH_INDEX or instance/index)")
+    serve.add_argument("--backend", choices=("embedded", "sphinx"),
+                       help="embedded (the index folder, the default) or sphinx (a cluster of searchd nodes)")
+    serve.add_argument("--nodes", metavar="HOST:PORT,...",
+                       help="the sphinx backend's nodes in shard order (default: $NOTICE_SEARCH_SPHINX_NODES)")
     args = parser.parse_args(argv)
 
     from . import create_app
     from .serving import make_server
 
     try:
-        values = config.check({"HOST": args.host, "PORT": args.port, "INDEX_DIR": args.index})
+        values = config.check({"HOST": args.host, "PORT": args.port, "INDEX_DIR": args.index,
+                                "BACKEND": args.backend, "SPHINX_NODES": args.nodes})
         app = create_app(values)
     except NoticeSearchError as exc:
         print(f"notice-search: {exc}", file=sys.stderr)

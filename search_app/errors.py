@@ -3,7 +3,7 @@
 from flask import current_app, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
 
-from indexer.errors import IndexUnavailable, QueryError
+from indexer.errors import IndexUnavailable, NodeUnavailable, NotOffered, QueryError
 
 SENTENCES = {
     400: "请求有误，请检查地址中的参数。",
@@ -28,7 +28,13 @@ def bad_request(exc):
 def index_unavailable(exc):
     # The detail names server paths: log it for the operator, tell the user what to do.
     current_app.logger.warning("index unavailable: %s", exc)
+    if isinstance(exc, NodeUnavailable):  # a sentence for users, naming the search node that does not answer
+        return respond(503, str(exc))
     return respond(503, SENTENCES[503])
+
+
+def not_offered(exc):
+    return respond(501, str(exc))
 
 
 def http_error(exc):
@@ -47,5 +53,6 @@ def register(app):
     """Route every error through `respond`, so the API and the pages report them alike."""
     app.register_error_handler(QueryError, bad_request)
     app.register_error_handler(IndexUnavailable, index_unavailable)
+    app.register_error_handler(NotOffered, not_offered)
     app.register_error_handler(HTTPException, http_error)
     app.register_error_handler(Exception, internal_error)

@@ -44,7 +44,7 @@ def result_dict(result):
                   "first": result.date_span[0], "last": result.date_span[1],
                   "clear_url": search_url(search, date_from="", date_to="")
                   if search.date_from or search.date_to else None},
-        "hits": hits, "facets": facet_dicts(result), **understanding(result),
+        "hits": hits, "facets": facet_dicts(result), "missing_shards": result.missing, **understanding(result),
     }
 
 

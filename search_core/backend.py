@@ -77,7 +77,8 @@ class Backend(ABC):
         """Open the index now, so that a missing or damaged one is reported here, once (IndexUnavailable)."""
 
     def describe(self):
-        """What the index is, for the page to say: {"generated": bool} (generated demo notices, not real ones)."""
+        """What the index is, for the page to say: {"generated": bool} (generated demo notices, not real ones),
+        {"near_copies": False} when `similar`, `more_like_this` and `duplicate_report` are not offered."""
         return {}
 
     def warm(self):
@@ -86,7 +87,8 @@ class Backend(ABC):
 
 
 #: Each value of the BACKEND setting (`indexer.settings` lists them), and where it lives (imported only when chosen).
-BACKENDS = {"embedded": "search_core.embedded.engine:EmbeddedBackend"}
+BACKENDS = {"embedded": "search_core.embedded.engine:EmbeddedBackend",
+            "sphinx": "search_core.sphinx.engine:SphinxBackend"}
 
 
 def open_backend(config):

@@ -110,6 +110,7 @@ class SearchResult:
     roles: list = field(default_factory=list)  # paragraph roles the query asked for by name, ranked first
     role_words: list = field(default_factory=list)  # the words read as those roles
     suggestions: list = field(default_factory=list)  # [Suggestion]: ways out of few or no results
+    missing: list = field(default_factory=list)  # [{"shard", "node"}]: shards that did not answer; counts leave them out
     date_span: tuple = ("", "")  # ("YYYY-MM", "YYYY-MM"): the months the index's notices are listed in
 
     @property

@@ -4,7 +4,8 @@ Every kind turns its values into small integer codes when a snapshot loads, so
 a selection is an `np.isin` and a count is a `np.bincount` over the matching
 documents, with no Python loop over paragraphs:
 
-* `ParagraphCodes`: a code per document (category), from the segments' arrays;
+* `ParagraphCodes`: a code per document (category), from the segments' arrays
+  (or, for a backend whose paragraphs live elsewhere, from its own codes);
 * `ParagraphSets`: a code per document for its combination of values (problem
   types, roles); a combination is counted once, then spread over its values;
 * `NoticeCodes`: a code per notice, from the catalog; documents are counted per
@@ -78,11 +79,18 @@ class _Codes:
 
 
 class ParagraphCodes(_Codes):
-    def __init__(self, facet, snap):
+    def __init__(self, facet, values, of_doc):
+        """`values` sorted; `of_doc` each document's index into them (-1: none)."""
+        super().__init__(facet, values)
+        self.of_doc = of_doc
+
+    @classmethod
+    def from_segments(cls, facet, snap):
         key, array = SEGMENT_FIELDS[facet.name]
-        super().__init__(facet, sorted({v for s in snap.segments for v in s.meta[key]}))
-        self.of_doc = _concat([np.array([self.index[v] for v in s.meta[key]] + [-1], dtype=np.int32)
-                               [getattr(s, array)] for s in snap.segments])
+        values = sorted({v for s in snap.segments for v in s.meta[key]})
+        index = {v: i for i, v in enumerate(values)}
+        return cls(facet, values, _concat([np.array([index[v] for v in s.meta[key]] + [-1], dtype=np.int32)
+                                           [getattr(s, array)] for s in snap.segments]))
 
     def selected(self, docs, values):
         return np.isin(self.of_doc[docs], self.codes(values))
@@ -103,17 +111,24 @@ class ParagraphCodes(_Codes):
 
 
 class ParagraphSets(_Codes):
-    def __init__(self, facet, snap):
-        key, array = SEGMENT_FIELDS[facet.name]
-        self.combos = sorted({tuple(c) for s in snap.segments for c in s.meta[key]})
-        combo_index = {c: i for i, c in enumerate(self.combos)}
+    def __init__(self, facet, combos, combo_of):
+        """`combos` the combinations of values paragraphs hold (tuples, a role set's primary role first);
+        `combo_of` each document's index into them."""
+        self.combos = combos
         super().__init__(facet, sorted({v for c in self.combos for v in c}))
-        self.combo_of = _concat([np.array([combo_index[tuple(c)] for c in s.meta[key]] + [-1], dtype=np.int32)
-                                 [getattr(s, array)] for s in snap.segments])
+        self.combo_of = combo_of
         self.members = np.zeros((max(1, len(self.combos)), max(1, len(self.values))), dtype=np.int64)
         for c, combo in enumerate(self.combos):
             for v in combo:
                 self.members[c, self.index[v]] = 1
+
+    @classmethod
+    def from_segments(cls, facet, snap):
+        key, array = SEGMENT_FIELDS[facet.name]
+        combos = sorted({tuple(c) for s in snap.segments for c in s.meta[key]})
+        combo_index = {c: i for i, c in enumerate(combos)}
+        return cls(facet, combos, _concat([np.array([combo_index[tuple(c)] for c in s.meta[key]] + [-1],
+                                                    dtype=np.int32)[getattr(s, array)] for s in snap.segments]))
 
     def selected(self, docs, values):
         wanted = self.codes(values)
@@ -185,8 +200,9 @@ class MonthRange:
 
 #: The name the date range takes among a request's selections.
 DATE_RANGE = "date"
-KINDS = {"paragraph": ParagraphCodes, "paragraph_set": ParagraphSets, "notice": NoticeCodes,
-         "duplicate": DuplicateCodes}
+#: How each kind of facet is read from a snapshot's segments and catalog.
+KINDS = {"paragraph": ParagraphCodes.from_segments, "paragraph_set": ParagraphSets.from_segments,
+         "notice": NoticeCodes, "duplicate": DuplicateCodes}
 
 
 def load(snap):

@@ -56,8 +56,14 @@ COMPARE_GROUPS = ("问题", "整改措施", "整改成效", "其他")
 COMPARE_OF_ROLE = {"问题": "问题", "整改措施": "整改措施", "整改成效": "整改成效"}
 
 
+#: Hits an export reads at a time (`all_hits`).
+HIT_BATCH = 1000
+
 #: Most near-copies the side-by-side page compares with a paragraph.
 SIMILAR_LIMIT = 100
+
+#: What a page says where the backend holds no near-copy data (雷同).
+NO_NEAR_COPIES = "雷同段落检测只在嵌入式后端（NOTICE_SEARCH_BACKEND=embedded）提供，Sphinx 集群不计算它"
 
 #: Ranking weight of a synonym's words, against 1 for the words as typed.
 SYNONYM_WEIGHT = 0.6
@@ -213,6 +219,7 @@ class EmbeddedBackend(Backend):
             page = match.ordered(start + request.per_page)[start:]
             more = [0] * len(page)
         terms = match.highlighted()
+        snap.prefetch(match.docs[page])
         hits = [_snippet(self._hit(snap, match.docs[i], match.scores[i], bool(match.exact[i]), terms, m))
                 for i, m in zip(page.tolist(), more)]
         room = min(request.per_page, MIN_RESULTS) - len(match.docs)
@@ -284,9 +291,17 @@ class EmbeddedBackend(Backend):
             _, first, counts = np.unique(notices, return_index=True, return_counts=True)
             by_position = np.argsort(first)  # the notices in the order of their best paragraph
             order, more = order[first[by_position]], (counts - 1)[by_position]
-        hits = (self._hit(match.snap, match.docs[i], match.scores[i], bool(match.exact[i]), terms, int(m))
-                for i, m in zip(order.tolist(), more.tolist()))
-        return (_snippet(hit) for hit in hits) if highlight else hits
+        snap = match.snap
+
+        def hits():  # read in batches, each fetched at once where paragraphs live elsewhere (`Snapshot.prefetch`)
+            for start in range(0, len(order), HIT_BATCH):
+                chunk, counts = order[start:start + HIT_BATCH], more[start:start + HIT_BATCH]
+                snap.prefetch(match.docs[chunk])
+                for i, m in zip(chunk.tolist(), counts.tolist()):
+                    hit = self._hit(snap, match.docs[i], match.scores[i], bool(match.exact[i]), terms, int(m))
+                    yield _snippet(hit) if highlight else hit
+
+        return hits()
 
     def _docnum(self, snap, notice_id, n):
         """The live document of paragraph `n` of a notice, or None."""
@@ -352,14 +367,18 @@ class EmbeddedBackend(Backend):
         self._check(request)
         snap, ranker = self.loaded()
         request, unknown = _known_filters(snap, request)
+        dropped = []
+        if request.filters.get("duplicate") and not snap.similar.available:
+            request = replace(request, filters={k: v for k, v in request.filters.items() if k != "duplicate"})
+            dropped.append(f"{NO_NEAR_COPIES}：筛选“雷同”已忽略。")
         query = parse(request.q)
         if len(query.positive_terms()) + len(query.excluded) > self.config["MAX_QUERY_TERMS"]:
             raise QueryError(f"查询词过多：最多 {self.config['MAX_QUERY_TERMS']} 个词、短语或排除词。")
         plan = interpret(query, use_synonyms=request.synonyms)
         plan.notes += [f"筛选值“{value}”（{BY_NAME[name].label}）不在索引中，已忽略。"
-                       for name, values in unknown.items() for value in values]
+                       for name, values in unknown.items() for value in values] + dropped
         memo = {}  # heading matches, found once for matching and ranking
-        masks = Masks(snap, memo)
+        masks = self._masks(snap, memo)
         _stand_in(plan, masks, snap.lexicon.get())
         retrieved = retrieve(snap, plan, masks)
         selections = {name: values for name, values in request.filters.items() if values}
@@ -381,6 +400,10 @@ class EmbeddedBackend(Backend):
             scores = np.zeros(len(docs), np.float64)
         rank = snap.oldest_rank if request.sort == "oldest" else snap.newest_rank
         return _Match(request, snap, plan, masks, retrieved, selections, docs, exact, scores, by_relevance, rank)
+
+    def _masks(self, snap, memo):
+        """Where each string of a query matches (`retrieval.Masks`), found once per query."""
+        return Masks(snap, memo)
 
     def _check(self, request):
         if len(request.q or "") > self.config["MAX_QUERY_LENGTH"]:

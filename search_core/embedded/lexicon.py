@@ -61,12 +61,14 @@ def _deletions(word):
 
 
 class Lexicon:
-    def __init__(self, snap):
-        counts = {}
-        for seg in snap.segments:
-            lengths = np.diff(np.asarray(seg.word_starts)).tolist()
-            for word, count in zip(seg.meta["terms"], lengths):
-                counts[word] = counts.get(word, 0) + count
+    def __init__(self, snap, counts=None):
+        """The lexicon of a snapshot; `counts` ({word: paragraphs}) for one whose words are not in segments."""
+        if counts is None:
+            counts = {}
+            for seg in snap.segments:
+                lengths = np.diff(np.asarray(seg.word_starts)).tolist()
+                for word, count in zip(seg.meta["terms"], lengths):
+                    counts[word] = counts.get(word, 0) + count
         self.counts = counts  # word -> paragraphs holding it (deleted ones until a merge)
         self._sounds, self._near = {}, {}
         for word in counts:

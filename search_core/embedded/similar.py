@@ -40,6 +40,8 @@ MEASURE = "整改措施"
 class Similar:
     """A snapshot's near-duplicate clusters, as per-document arrays (docnums of the snapshot)."""
 
+    available = True
+
     def __init__(self, snap):
         folder = Path(snap.gen) / duplicates.FOLDER
         if not (folder / duplicates.DONE).is_file():
@@ -99,6 +101,25 @@ class Similar:
 
 def load(snap):
     return Similar(snap)
+
+
+class Absent:
+    """No near-copy data (a backend that does not compute it): no paragraph has a copy, and `available` says so."""
+
+    available = False
+    similarity = None
+    boilerplate_clusters = pairs = 0
+
+    def __init__(self, snap):
+        self.others = np.zeros(snap.size, dtype=np.int32)
+        self.cluster = np.full(snap.size, -1, dtype=np.int32)
+        self.boilerplate = np.zeros(snap.size, dtype=bool)
+
+    def others_of(self, docnum):
+        return 0
+
+    def copies(self, docnum):
+        return np.zeros(0, dtype=np.int64)
 
 
 @dataclass

@@ -134,6 +134,9 @@ class Snapshot:
         index = self.by_id.get(notice_id)
         return None if index is None else self.notice_at(index)
 
+    def prefetch(self, docnums):
+        """Nothing to fetch ahead: every paragraph is in the mapped arrays."""
+
     def paragraph(self, docnum):
         """(catalog entry, text, headings, category, roles (primary first), problem types) of a document."""
         seg, local = self.locate(docnum)
