@@ -154,5 +154,8 @@ class LazyLexicon:
         if self._lexicon is None:
             with self._lock:
                 if self._lexicon is None:
-                    self._lexicon = Lexicon(self._snap)
+                    self._lexicon = self.build(self._snap)
         return self._lexicon
+
+    def build(self, snap):
+        return Lexicon(snap)

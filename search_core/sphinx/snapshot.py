@@ -23,7 +23,7 @@ from indexer.sphinx.nodes import N_BITS, notice_key, shard_of
 from indexer.sphinx.tokens import term_phrases, unpacked
 
 from ..embedded import counting, similar
-from ..embedded.lexicon import Lexicon
+from ..embedded.lexicon import LazyLexicon, Lexicon
 from ..embedded.snapshot import NOTICE_CACHE, Snapshot
 from ..facets import FACETS
 from ..query import term_pattern
@@ -191,23 +191,15 @@ class SphinxSnapshot:
                 self.facets["role"].value(docnum), types)
 
 
-class _LazyLexicon:
+class _LazyLexicon(LazyLexicon):
     """A version's lexicon (did-you-mean, completions), built on first use from every shard's word counts."""
 
-    def __init__(self, snap):
-        self._snap, self._lexicon, self._lock = snap, None, threading.Lock()
-
-    def get(self):
-        if self._lexicon is None:
-            with self._lock:
-                if self._lexicon is None:
-                    snap, counts = self._snap, {}
-                    for shard in range(len(snap.shards.cluster)):
-                        for word, count in _read_all(snap.shards.cluster, shard, layout.words(snap.slot),
-                                                     "value, paragraphs"):
-                            counts[word] = counts.get(word, 0) + int(count)
-                    self._lexicon = Lexicon(snap, counts)
-        return self._lexicon
+    def build(self, snap):
+        counts = {}
+        for shard in range(len(snap.shards.cluster)):
+            for word, count in _read_all(snap.shards.cluster, shard, layout.words(snap.slot), "value, paragraphs"):
+                counts[word] = counts.get(word, 0) + int(count)
+        return Lexicon(snap, counts)
 
 
 def _read_all(cluster, shard, table, columns, page=PAGE, with_id=False):
