@@ -71,11 +71,14 @@ _FMIX32 = (16, 0x85EBCA6B, 13, 0xC2B2AE35, 16)
 
 
 def permutations(num_perm=BANDS * ROWS, seed=SEED):
-    """(a, b): datasketch's affine permutations for its default scheme (affine32), as uint32 arrays."""
-    from datasketch import MinHash
+    """(a, b): datasketch's affine permutations for its default scheme (affine32), as uint32 arrays.
 
-    a, b = MinHash(num_perm=num_perm, seed=seed).permutations
-    return np.asarray(a, dtype=np.uint32), np.asarray(b, dtype=np.uint32)
+    Drawn as `datasketch.MinHash._init_permutations` draws them (the test compares): importing
+    datasketch loads scipy.integrate and took 0.6 s of every one-notice update.
+    """
+    draw = np.random.RandomState(seed)
+    a = draw.randint(0, 1 << 31, num_perm, dtype=np.uint32) * np.uint32(2) + np.uint32(1)
+    return a, draw.randint(0, 1 << 32, num_perm, dtype=np.uint32)
 
 
 def fmix32(hv):
@@ -226,12 +229,16 @@ def text_hash(text):
 
 
 class Paragraphs:
-    """Every live paragraph of a generation long enough to compare: its notice, number, folded text, boilerplate flag."""
+    """Every live paragraph of a generation long enough to compare: its notice, number and role flag, and its folded
+    text, read only when asked for (`texts_of`): an update reads the text of its new paragraphs and of the
+    candidates they pair with, not of the whole index (reading and folding all of it took 9.5 s at 10,000 notices).
+    """
 
     def __init__(self, gen):
         gen = Path(gen)
         ix = whoosh_index.open_dir(str(gen / store.WHOOSH))
-        notice_ids, notices, numbers, flags, codes, lengths_all = {}, [], [], [], [], []
+        notice_ids, notices, numbers, flags = {}, [], [], []
+        self._parts = []  # (segment folder, its kept docs), in paragraph order
         for segment in ix._segments():
             folder = arrays.segment_folder(gen, segment)
             meta = json.loads((folder / arrays.META).read_text(encoding="utf-8"))
@@ -246,30 +253,45 @@ class Paragraphs:
             numbers.append(np.asarray(arrays.load(folder, "doc_n"))[docs])
             by_role = np.array([any(r in BOILERPLATE_ROLES for r in roles[:1]) for roles in meta["roles"]] + [False])
             flags.append(by_role[np.asarray(arrays.load(folder, "doc_role"))[docs]].astype(np.uint8))
-            # The kept paragraphs' folded code points, each followed by its 0 (folding keeps lengths).
-            if len(docs):
-                joined = fold("\0".join(arrays.shown_texts(folder, docs.tolist()))) + "\0"
-                codes.append(np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32))
-                lengths_all.append(lengths[docs] + 1)
+            self._parts.append((folder, docs))
         self.notice_ids = list(notice_ids)
         self.notice = np.concatenate(notices) if notices else np.zeros(0, np.int32)
         self.n = np.concatenate(numbers).astype(np.int32) if numbers else np.zeros(0, np.int32)
-        self.codes = np.concatenate(codes) if codes else np.zeros(0, np.uint32)
-        self.starts = np.concatenate(([0], np.cumsum(np.concatenate(lengths_all)))).astype(np.int64) \
-            if lengths_all else np.zeros(1, np.int64)
-        self.texts = self.codes.tobytes().decode("utf-32-le").split("\0")[:-1] if len(self.codes) else []
-        self.flags = np.concatenate(flags) if flags else np.zeros(0, np.uint8)
-        self.flags |= np.array([FLAG_BOILERPLATE if BOILERPLATE.search(t) else 0 for t in self.texts],
-                               dtype=np.uint8)
+        self.flags = np.concatenate(flags) if flags else np.zeros(0, np.uint8)  # the role flag; see `mark`
+        self._part_starts = np.cumsum([0] + [len(docs) for _, docs in self._parts])
+        self._texts = {}  # paragraph index -> folded text, once read
 
     def __len__(self):
         return len(self.n)
 
-    def without_separators(self):
-        """(codes, starts) of the texts with the 0 after each removed, as `signatures` takes them."""
-        keep = self.codes != 0
-        starts = self.starts - np.arange(len(self.starts))
-        return self.codes[keep], starts
+    @property
+    def texts(self):
+        """Every paragraph's folded text."""
+        return self.texts_of(np.arange(len(self)))
+
+    def __getitem__(self, index):
+        return self._texts[index] if index in self._texts else self.texts_of(np.array([index]))[0]
+
+    def texts_of(self, indexes):
+        """The folded texts of the paragraphs at `indexes` (an array), in that order; read once, then kept."""
+        indexes = np.asarray(indexes, dtype=np.int64)
+        missing = np.unique(indexes[[i not in self._texts for i in indexes.tolist()]]) if len(indexes) else indexes
+        parts = np.searchsorted(self._part_starts, missing, side="right") - 1
+        for part in np.unique(parts).tolist():
+            wanted = missing[parts == part]
+            folder, docs = self._parts[part]
+            local = docs[wanted - self._part_starts[part]]
+            # Folding keeps lengths and maps no character to 0, so the joined texts split back one for one.
+            folded = fold("\0".join(arrays.shown_texts(folder, local.tolist()))).split("\0")
+            self._texts.update(zip(wanted.tolist(), folded))
+        return [self._texts[i] for i in indexes.tolist()]
+
+    def mark(self, indexes):
+        """Set the boilerplate-wording flag of the paragraphs at `indexes` from their text; return those texts."""
+        texts = self.texts_of(indexes)
+        self.flags[indexes] |= np.array([FLAG_BOILERPLATE if BOILERPLATE.search(t) else 0 for t in texts],
+                                        dtype=np.uint8)
+        return texts
 
 
 def write(gen, similarity, previous=None):
@@ -300,7 +322,8 @@ def write(gen, similarity, previous=None):
         keys[match] = reused["bands"][found[match]]
         hashes = np.zeros(count, dtype=np.uint64)
         hashes[match] = reused["hash"][found[match]]
-        hashes[~match] = _hashes([paras.texts[i] for i in np.flatnonzero(~match).tolist()])
+        paras.flags[match] = reused["flags"][found[match]]  # the same text and role: the same flags
+        hashes[~match] = _hashes(paras.mark(np.flatnonzero(~match)))
         new = ~match
         # Pairs between paragraphs both still here, renumbered.
         where = np.full(len(old_key), -1, dtype=np.int64)
@@ -316,14 +339,15 @@ def write(gen, similarity, previous=None):
         dirty[where[(where >= 0) & np.isin(old_cluster, lost)]] = True
     else:
         dirty = None
-        hashes = _hashes(paras.texts)
+        hashes = _hashes(paras.mark(np.arange(count)))
     if new.any():
         sub = np.flatnonzero(new)
-        codes, starts = _subset(paras, sub)
+        codes, starts = _code_points(paras.texts_of(sub))
         a, b = permutations()
         keys[sub] = band_keys(signatures(codes, starts, a, b))
     pairs = candidate_pairs(keys, hashes, dirty=dirty)
-    scores = similarities(paras.texts, pairs)
+    paras.texts_of(np.unique(pairs))  # read at once, segment by segment
+    scores = similarities(paras, pairs)
     near = scores >= similarity
     pairs = np.concatenate([old_pairs, pairs[near]])
     scores = np.concatenate([old_scores, scores[near]])
@@ -360,13 +384,10 @@ def boilerplate_clusters(cluster, notice, flags, notices):
     return (flagged * 2 > members) | wide
 
 
-def _subset(paras, indexes):
-    """(codes, starts) of some of the paragraphs, without separators."""
-    lo, hi = paras.starts[indexes], paras.starts[indexes + 1] - 1
-    lengths = hi - lo
-    total = np.concatenate(([0], np.cumsum(lengths)))
-    picks = np.repeat(lo - total[:-1], lengths) + np.arange(int(total[-1]))
-    return paras.codes[picks], total
+def _code_points(texts):
+    """(code points, starts) of the texts joined, as `signatures` takes them."""
+    codes = np.frombuffer("".join(texts).encode("utf-32-le"), dtype=np.uint32)
+    return codes, np.concatenate(([0], np.cumsum([len(t) for t in texts]))).astype(np.int64)
 
 
 def _previous(previous, similarity):
@@ -381,7 +402,7 @@ def _previous(previous, similarity):
     except (OSError, ValueError, KeyError):
         return None
     return {"notices": meta["notices"], "notice": loaded["para_notice"], "n": loaded["para_n"].astype(np.int64),
-            "hash": loaded["para_hash"],
+            "hash": loaded["para_hash"], "flags": loaded["para_flags"],
             "bands": loaded["para_bands"], "pair_a": loaded["pair_a"].astype(np.int64),
             "pair_b": loaded["pair_b"].astype(np.int64), "pair_score": loaded["pair_score"],
             "cluster": loaded["para_cluster"]}

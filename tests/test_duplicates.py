@@ -101,6 +101,7 @@ def test_signatures_are_datasketch_minhashes():
     codes = np.frombuffer("".join(texts).encode("utf-32-le"), dtype=np.uint32)
     starts = np.cumsum([0] + [len(t) for t in texts])
     a, b = duplicates.permutations()
+    assert [a.tolist(), b.tolist()] == MinHash(num_perm=len(a), seed=duplicates.SEED).permutations.tolist()
     ours = duplicates.signatures(codes, starts, a, b)
     for text, signature in zip(texts, ours):
         theirs = MinHash(num_perm=len(a), seed=duplicates.SEED, hashfunc=int)
