@@ -14,7 +14,7 @@ import pytest
 from rapidfuzz.distance import Indel
 
 from conftest import NOTICES
-from indexer import duplicates, settings
+from indexer import duplicates, settings, writers
 from indexer.build import rebuild, update
 from indexer.folding import fold
 from indexer.store import live_generation
@@ -144,6 +144,30 @@ def test_boilerplate_is_not_flagged(planted_index):
         assert snap.similar.cluster[docnum] >= 0  # found as alike ...
         assert snap.similar.boilerplate[docnum]  # ... and recognised as the template
         assert snap.similar.others_of(docnum) == 0
+
+
+def test_paragraphs_are_compared_in_notice_and_number_order_whatever_order_the_segments_were_written(
+        planted_data, tmp_path, monkeypatch):
+    """Buckets chain each paragraph to the one before it, so the order decides which pairs are verified: it must
+    not be the order in which a build's workers happened to finish their segments."""
+    monkeypatch.setattr(writers, "SEGMENT_PARAGRAPHS", 60)  # several segments, in the order of the files
+    rebuild(planted_data, tmp_path / "index")
+    gen = (tmp_path / "index" / "current").resolve()
+    paras = duplicates.Paragraphs(gen)
+    assert len(store_segments(gen)) > 2
+    assert paras.notice_ids == sorted(paras.notice_ids)
+    keys = list(zip(paras.notice.tolist(), paras.n.tolist()))
+    assert keys == sorted(keys) and len(set(keys)) == len(keys)
+    # Each text is still its own paragraph's.
+    backend = EmbeddedBackend(tmp_path / "index")
+    for i in (0, len(paras) // 2, len(paras) - 1):
+        notice = backend.notice(paras.notice_ids[paras.notice[i]])
+        shown = next(p["text"] for p in notice["paragraphs"] if p["n"] == paras.n[i])
+        assert paras[i] == fold(shown)
+
+
+def store_segments(gen):
+    return [p for p in (gen / "arrays").iterdir() if p.is_dir()]
 
 
 def test_update_keeps_clusters_right(planted_data, tmp_path):
