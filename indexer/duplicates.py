@@ -409,14 +409,13 @@ def _previous(previous, similarity):
         if (meta["similarity"], meta["bands"], meta["rows"], meta["seed"], meta["shingle"], meta["min_chars"]) != \
                 (similarity, BANDS, ROWS, SEED, SHINGLE, MIN_CHARS) or not (folder / DONE).is_file():
             return None
-        loaded = {name: np.load(folder / f"{name}.npy", allow_pickle=False) for name in FILES}
+        loaded = {name: np.load(folder / f"{name}.npy", allow_pickle=False) for name in FILES if name != "para_cluster"}
     except (OSError, ValueError, KeyError):
         return None
     return {"notices": meta["notices"], "notice": loaded["para_notice"], "n": loaded["para_n"].astype(np.int64),
             "hash": loaded["para_hash"], "flags": loaded["para_flags"],
             "bands": loaded["para_bands"], "pair_a": loaded["pair_a"].astype(np.int64),
-            "pair_b": loaded["pair_b"].astype(np.int64), "pair_score": loaded["pair_score"],
-            "cluster": loaded["para_cluster"]}
+            "pair_b": loaded["pair_b"].astype(np.int64), "pair_score": loaded["pair_score"]}
 
 
 def check(gen):

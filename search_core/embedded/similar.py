@@ -104,22 +104,18 @@ def load(snap):
 
 
 class Absent:
-    """No near-copy data (a backend that does not compute it): no paragraph has a copy, and `available` says so."""
+    """No near-copy data (a backend that does not compute it): no paragraph has a copy, and `available` says so.
+
+    Only what searching reads (the 雷同 facet, hits, a notice's marks); such a backend does not offer the copy pages.
+    """
 
     available = False
-    similarity = None
-    boilerplate_clusters = pairs = 0
 
     def __init__(self, snap):
         self.others = np.zeros(snap.size, dtype=np.int32)
-        self.cluster = np.full(snap.size, -1, dtype=np.int32)
-        self.boilerplate = np.zeros(snap.size, dtype=bool)
 
     def others_of(self, docnum):
         return 0
-
-    def copies(self, docnum):
-        return np.zeros(0, dtype=np.int64)
 
 
 @dataclass
