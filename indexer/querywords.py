@@ -2,7 +2,7 @@
 
 `差旅费 整改措施` asks for the measures about travel expenses, not for paragraphs
 that happen to say 整改措施; `固定资产没入账怎么整改的` is a question whose 怎么 and
-的 are no content at all. The search reads role words as a preference for that
+的 are no content at all; `反馈了多少问题` asks for a figure. The search reads role words as a preference for that
 role and leaves stop words out of what must match. Both lists live in a
 people-edited TOML file, checked when loaded.
 """
@@ -27,6 +27,7 @@ class QueryWords:
     roles: dict  # folded word -> role (one of notice.ROLES)
     questions: frozenset  # folded words that make a role word inside a longer word a question
     stopwords: frozenset  # folded words
+    figures: frozenset = frozenset()  # folded words that ask how many or how much (多少, 几个)
 
     def question_phrases(self):
         """The role words that ask something, longest first: those read inside a word typed without spaces."""
@@ -43,10 +44,10 @@ def load(path):
                               "file.") from None
     except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise QueryWordsError(f"{path}: not valid TOML ({exc}).") from None
-    unknown = set(table) - {"roles", "questions", "stopwords"}
+    unknown = set(table) - {"roles", "questions", "stopwords", "figures"}
     if unknown:
-        raise QueryWordsError(f"{path}: unknown table(s) {', '.join(sorted(unknown))}; only [roles], [questions] "
-                              "and [stopwords] are read.")
+        raise QueryWordsError(f"{path}: unknown table(s) {', '.join(sorted(unknown))}; only [roles], [questions], "
+                              "[stopwords] and [figures] are read.")
     roles = {}
     for role, words in (table.get("roles") or {}).items():
         if role not in ROLES:
@@ -57,12 +58,12 @@ def load(path):
                 raise QueryWordsError(f"{path}: [roles] gives {word!r} to both {roles[word]!r} and {role!r}.")
             roles[word] = role
     lists = {}
-    for name in ("questions", "stopwords"):
+    for name in ("questions", "stopwords", "figures"):
         table_of = table.get(name) or {}
         if set(table_of) - {"words"}:
             raise QueryWordsError(f"{path}: [{name}] holds only `words = [...]`.")
         lists[name] = frozenset(_strings(path, f"[{name}] words", table_of.get("words", [])))
-    return QueryWords(roles, lists["questions"], lists["stopwords"])
+    return QueryWords(roles, lists["questions"], lists["stopwords"], lists["figures"])
 
 
 def _strings(path, where, words):

@@ -85,7 +85,8 @@ SETTINGS = (
     Setting("VARIANTS", "NOTICE_SEARCH_VARIANTS", packaged("variants.txt"),
             "Variant characters folded to one form for matching (帐 → 账)."),
     Setting("QUERY_WORDS", "NOTICE_SEARCH_QUERY_WORDS", packaged("querywords.toml"),
-            "Words a search reads as a paragraph role (整改措施, 如何整改…) or drops from questions (怎么, 哪些…)."),
+            "Words a search reads as a paragraph role (整改措施, 如何整改…), drops from questions (怎么, 哪些…) or reads "
+            "as asking for a figure (多少, 几人…)."),
     Setting("BACKEND", "NOTICE_SEARCH_BACKEND", "embedded",
             "Search backend: `embedded` reads the index folder on this machine; `sphinx` a cluster of Sphinx or "
             "Manticore nodes (`NOTICE_SEARCH_SPHINX_NODES`).", choices=("embedded", "sphinx")),

@@ -25,6 +25,7 @@ from indexer import querywords, synonyms
 from indexer.analysis import word_spans, words
 from indexer.folding import fold
 
+from . import figures
 from .query import WORD_FIELDS, Query, Term
 
 
@@ -55,6 +56,7 @@ class Plan:
     excluded: list  # [query.Term]
     roles: list = field(default_factory=list)  # preferred paragraph roles, from role words
     role_words: list = field(default_factory=list)  # the words read as roles, as typed
+    figures: tuple = None  # (figure word, thing counted or "") when the query asks how many (`figures`)
     notes: list = field(default_factory=list)
 
     @property
@@ -84,6 +86,12 @@ def interpret(query, use_synonyms=True, overrides=None):
     vocabulary = querywords.get(overrides)
     thesaurus = synonyms.get(overrides) if use_synonyms else None
     plan = Plan(query=query, clauses=[], excluded=list(query.excluded), notes=list(query.notes))
+    plan.figures = next((found for clause in query.clauses for term in clause if _loose(term)
+                         for found in [figures.asked(fold(term.text), vocabulary.figures)] if found), None)
+    if plan.figures:
+        word, counted = plan.figures
+        first = f"，写明{counted}数目的最先" if counted else ""
+        plan.notes.append(f"“{word}”按问数目理解：写明数目（如 25个、7.1万元）的段落排在前面{first}。")
     pieces = []  # the clauses' terms once role words are taken out
     for clause in query.clauses:
         if len(clause) == 1 and _loose(clause[0]):
@@ -148,7 +156,8 @@ def _trimmed(text, vocabulary):
 
 def _only_stopwords(terms, vocabulary):
     """A clause of filler words only (的, 怎么): left out of a query that has content."""
-    return all(_loose(t) and all(w in vocabulary.stopwords for w in words(t.text)) for t in terms)
+    filler = vocabulary.stopwords | vocabulary.figures
+    return all(_loose(t) and all(w in filler for w in words(t.text)) for t in terms)
 
 
 def _concepts(text, vocabulary, thesaurus):
@@ -177,4 +186,5 @@ def _word_concepts(text, vocabulary):
     A single character matches too much to stand for part of a query; a term
     that is one character is still searched, as typed.
     """
-    return [Concept(w) for w in words(text) if w not in vocabulary.stopwords and len(w) > 1]
+    return [Concept(w) for w in words(text)
+            if w not in vocabulary.stopwords and w not in vocabulary.figures and len(w) > 1]

@@ -69,3 +69,20 @@ def test_quoted_phrases_and_scoped_words_are_taken_as_typed():
 def test_expansions_list_each_concept_once_in_query_order():
     plan, _, _ = read("小金库 公车 小金库")
     assert [word for word, _ in plan.expansions()] == ["小金库", "公车"]
+
+
+@pytest.mark.parametrize("text, figures, concepts", [
+    ("巡察组反馈了多少问题", ("多少", "问题"), ["巡察组", "反馈"]),
+    ("差旅费退回多少个问题", ("多少", "问题"), ["差旅费", "退回"]),
+    ("处分了几人", ("几人", ""), ["处分"]),
+])
+def test_a_figure_word_asks_for_figures_and_is_not_text(text, figures, concepts):
+    plan, _, read_concepts = read(text)
+    assert plan.figures == figures
+    assert [c for c, _ in read_concepts[0][0]] == concepts
+    assert any(figures[0] in note for note in plan.notes)
+
+
+def test_a_query_without_a_figure_word_asks_for_none():
+    plan, _, _ = read("差旅费 整改措施")
+    assert plan.figures is None and not plan.notes

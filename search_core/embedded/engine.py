@@ -28,6 +28,7 @@ from indexer.folding import fold
 from indexer.parsing import taxonomy
 from indexer.errors import IndexUnavailable, QueryError
 
+from .. import figures
 from ..backend import Backend
 from ..facets import BY_NAME, FACET_LIMIT, FACETS
 from ..highlight import heading_spans, spans
@@ -395,6 +396,8 @@ class EmbeddedBackend(Backend):
             scores *= np.where(exact, 1.0, coverage / max(1, retrieved.clauses))
             if plan.roles:  # any of a paragraph's roles: one stating a problem and its measures is both
                 scores[snap.facets["role"].selected(docs, plan.roles)] *= ROLE_BOOST
+            if plan.figures:
+                _prefer_figures(snap, plan.figures[1], docs, scores, exact)
             scores[exact] += EXACT_FIRST
         else:
             scores = np.zeros(len(docs), np.float64)
@@ -496,6 +499,14 @@ def _weighted_words(plan):
             for word in (w for text in concept.alternatives for w in words(text)):
                 weighted.setdefault(word, SYNONYM_WEIGHT)
     return weighted
+
+
+def _prefer_figures(snap, counted, docs, scores, exact):
+    """Raise, in place, the scores of the best matches whose text states a figure (`figures.boost`)."""
+    pool = top(snap, docs, scores + np.where(exact, EXACT_FIRST, 0.0), figures.POOL)
+    snap.prefetch(docs[pool])
+    for i in pool.tolist():
+        scores[i] *= figures.boost(fold(snap.paragraph(docs[i])[1]), counted)
 
 
 def _stand_in(plan, masks, lexicon):
