@@ -18,6 +18,7 @@ from indexer import duplicates, settings, writers
 from indexer.build import rebuild, update
 from indexer.folding import fold
 from indexer.store import live_generation
+from search_core.embedded import similar
 from search_core.embedded.engine import EmbeddedBackend
 from search_core.results import SearchRequest
 from search_app import create_app
@@ -191,6 +192,7 @@ def test_update_keeps_clusters_right(planted_data, tmp_path):
     assert (source_000, copied_n) not in found
     assert found == expected_copies(backend)
     assert _clusters(backend) == _clusters_rebuilt(data, tmp_path / "rebuilt-1")
+    _read_the_same_either_way(backend)
     meta = _meta(index)
     assert meta["reused"] > 0 and meta["signed"] < meta["reused"]  # only the changed notice was signed afresh
 
@@ -207,6 +209,40 @@ def test_update_keeps_clusters_right(planted_data, tmp_path):
     assert (source_000, copied_n) in copied_paragraphs(backend)
     assert copied_paragraphs(backend) == expected_copies(backend)
     assert _clusters(backend) == _clusters_rebuilt(data, tmp_path / "rebuilt-2")
+    _read_the_same_either_way(backend)
+
+
+def _read_the_same_either_way(backend):
+    """The near-copy arrays found by arithmetic on each notice's run of docnums equal those found by sorting
+    (the general way, for a snapshot whose notices are not one run each), deleted documents and all."""
+    snap = backend.snapshot()
+    assert not snap.live.all()  # an updated index: the old versions' documents are still there
+    live = np.flatnonzero(snap.live)
+    assert similar._notice_runs(snap, live) is not None
+    by_runs = similar.Similar(snap)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(similar, "_notice_runs", lambda snap, live: None)
+        by_sorting = similar.Similar(snap)
+    for name in ("cluster", "boilerplate", "others", "members", "member_starts"):
+        assert np.array_equal(getattr(by_runs, name), getattr(by_sorting, name)), name
+    # A notice whose paragraphs are not numbered one by one, or that stands in two runs, is not a run.
+    renumbered = _Seen(snap, n_of=snap.n_of.copy())
+    renumbered.n_of[live[1]] += 1000
+    assert similar._notice_runs(renumbered, live) is None
+    swapped = _Seen(snap, notice_of=snap.notice_of.copy())
+    swapped.notice_of[live[[1, -1]]] = swapped.notice_of[live[[-1, 1]]]
+    assert similar._notice_runs(swapped, live) is None
+
+
+class _Seen:
+    """A snapshot seen with some of its arrays replaced."""
+
+    def __init__(self, snap, **arrays):
+        self._snap = snap
+        self.__dict__.update(arrays)
+
+    def __getattr__(self, name):
+        return getattr(self._snap, name)
 
 
 def _meta(index):

@@ -57,12 +57,9 @@ class Similar:
         catalog = np.array([snap.by_id.get(i, -1) for i in meta["notices"]] + [-1], dtype=np.int64)
         para_index = catalog[load["para_notice"]]
         live = np.flatnonzero(snap.live)
-        doc_key = snap.notice_of[live].astype(np.int64) * (1 << 20) + snap.n_of[live]
-        order = np.argsort(doc_key)
-        para_key = para_index * (1 << 20) + load["para_n"]
-        at = np.minimum(np.searchsorted(doc_key[order], para_key), max(0, len(order) - 1))
-        found = (para_index >= 0) & (doc_key[order][at] == para_key) if len(order) else np.zeros(len(para_key), bool)
-        para_doc = np.where(found, live[order][at] if len(order) else -1, -1)
+        runs = _notice_runs(snap, live)
+        para_doc, found = (_docs_by_runs if runs is not None else _docs_by_sorting)(
+            snap, live, runs, para_index, load["para_n"])
         cluster = np.where(found, load["para_cluster"], -1)
         size = len(boilerplate)
         self.cluster = np.full(snap.size, -1, dtype=np.int32)
@@ -70,17 +67,26 @@ class Similar:
         self.boilerplate = np.zeros(snap.size, dtype=bool)
         inside = self.cluster >= 0
         self.boilerplate[inside] = boilerplate[self.cluster[inside]]
-        # Notices each cluster reaches; a paragraph's others are the rest.
-        notices = len(snap.catalog) + 1
-        docs = np.flatnonzero(inside & ~self.boilerplate)
-        pairs = np.unique(self.cluster[docs].astype(np.int64) * notices + snap.notice_of[docs])
-        spans = np.bincount(pairs // notices, minlength=size)
-        self.others = np.zeros(snap.size, dtype=np.int32)
-        self.others[docs] = spans[self.cluster[docs]] - 1
         # Members of each cluster, as docnums (CSR), for the side-by-side page.
+        docs = np.flatnonzero(inside & ~self.boilerplate)
         by_cluster = docs[np.argsort(self.cluster[docs], kind="stable")]
         self.members = by_cluster
         self.member_starts = np.searchsorted(self.cluster[by_cluster], np.arange(size + 1)).astype(np.int64)
+        # Notices each cluster reaches; a paragraph's others are the rest.
+        member_cluster = self.cluster[by_cluster].astype(np.int64)
+        if runs is not None:
+            # A notice's live paragraphs are one run of docnums, and each cluster's members ascend: the members
+            # of one notice stand together, so a cluster's notices are where the notice changes (no np.unique).
+            member_notice = snap.notice_of[by_cluster]
+            new = np.ones(len(by_cluster), dtype=bool)
+            new[1:] = (member_cluster[1:] != member_cluster[:-1]) | (member_notice[1:] != member_notice[:-1])
+            spans = np.bincount(member_cluster[new], minlength=size)
+        else:
+            notices = len(snap.catalog) + 1
+            pairs = np.unique(member_cluster * notices + snap.notice_of[by_cluster])
+            spans = np.bincount(pairs // notices, minlength=size)
+        self.others = np.zeros(snap.size, dtype=np.int32)
+        self.others[docs] = spans[self.cluster[docs]] - 1
         self.pairs = int(len(load["pair_a"]))
         self.length = np.concatenate([np.diff(np.asarray(s.text.starts)) - 1 for s in snap.segments]) \
             if snap.segments else np.zeros(0, np.int64)
@@ -101,6 +107,46 @@ class Similar:
 
 def load(snap):
     return Similar(snap)
+
+
+def _notice_runs(snap, live):
+    """(first live docnum, its paragraph number, live paragraphs) of each catalog index, when every notice's live
+    paragraphs are consecutive docnums numbered one by one (how segments are written); else None."""
+    if not len(live):
+        return None
+    notices, n = snap.notice_of[live], snap.n_of[live]
+    boundary = notices[1:] != notices[:-1]
+    if not np.all((np.diff(n) == 1) | boundary):
+        return None
+    starts = np.concatenate(([0], np.flatnonzero(boundary) + 1))
+    size = len(snap.catalog) + 1
+    count = np.zeros(size, dtype=np.int64)
+    np.add.at(count, notices[starts], np.diff(np.append(starts, len(live))))
+    if np.count_nonzero(count) != len(starts):  # a notice in two runs
+        return None
+    first_doc = np.full(size, -1, dtype=np.int64)
+    first_at = np.zeros(size, dtype=np.int64)
+    first_doc[notices[starts]] = live[starts]
+    first_at[notices[starts]] = n[starts]
+    return first_doc, first_at, count
+
+
+def _docs_by_runs(snap, live, runs, para_index, para_n):
+    """(docnum, found) of each table paragraph (catalog index, paragraph number), by arithmetic on the runs."""
+    first_doc, first_at, count = runs
+    offset = para_n.astype(np.int64) - first_at[para_index]
+    found = (para_index >= 0) & (first_doc[para_index] >= 0) & (offset >= 0) & (offset < count[para_index])
+    return np.where(found, first_doc[para_index] + offset, -1), found
+
+
+def _docs_by_sorting(snap, live, runs, para_index, para_n):
+    """(docnum, found) of each table paragraph, by sorting the live documents' (notice, number) keys."""
+    doc_key = snap.notice_of[live].astype(np.int64) * (1 << 20) + snap.n_of[live]
+    order = np.argsort(doc_key)
+    para_key = para_index * (1 << 20) + para_n
+    at = np.minimum(np.searchsorted(doc_key[order], para_key), max(0, len(order) - 1))
+    found = (para_index >= 0) & (doc_key[order][at] == para_key) if len(order) else np.zeros(len(para_key), bool)
+    return np.where(found, live[order][at] if len(order) else -1, -1), found
 
 
 class Absent:
