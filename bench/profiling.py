@@ -2,6 +2,12 @@
 
     python bench/profiling.py build --data DIR --index DIR [--top 30]
     python bench/profiling.py query --index DIR [--top 30]
+    python bench/profiling.py open --index DIR
+
+`open` times what a server does before its first answer on an existing index, step by
+step in this process (opening the snapshot: near-copy arrays, facet arrays, orders; then
+the warm-up: page cache, lexicon), and then as `bench/run.py` measures it: a
+`notice-search serve` started and asked until it answers (server start to first answer).
 
 `query` wraps the engine's phases that exist in this version of search_core/embedded/engine.py
 (substring matching, BM25 scoring, facet counting, ordering, hit rendering) with timers, runs
@@ -113,6 +119,45 @@ def cmd_query(args):
     print_stats(profile, args.top)
 
 
+def cmd_open(args):
+    from search_core.embedded import counting, engine, lexicon, pagecache, similar, snapshot
+
+    spent = {}
+
+    def timed(label, owner, name):
+        method = getattr(owner, name)
+
+        @functools.wraps(method)
+        def wrapper(*a, **kw):
+            started = time.perf_counter()
+            try:
+                return method(*a, **kw)
+            finally:
+                spent[label] = spent.get(label, 0.0) + time.perf_counter() - started
+        setattr(owner, name, wrapper)
+
+    timed("open: near-copy arrays", similar, "load")
+    timed("open: facet arrays", counting, "load")
+    timed("open: orders by date and id", snapshot.Snapshot, "_load_orders")
+    timed("open: snapshot in all", snapshot.Snapshot, "__init__")
+    timed("warm: page cache", pagecache, "read_through")
+    timed("warm: lexicon (completions, did-you-mean)", lexicon.LazyLexicon, "get")
+    started = time.perf_counter()
+    backend = engine.EmbeddedBackend(args.index)
+    backend.warm()
+    print(f"in this process: {time.perf_counter() - started:.2f} s to open and warm up")
+    for label, seconds in spent.items():
+        print(f"  {label:45s} {seconds:6.2f} s")
+    import run
+
+    answered = run.http_run(lambda port: [run.PY, "-m", "search_app.cli", "serve", "--index", args.index,
+                                          "--port", port], 1, lambda h: f"{h['notice_id']}:{h['n']}")
+    status = answered["status"]
+    print(f"notice-search serve: first answer after {answered['first_answer_s']:.2f} s; after "
+          f"{len(answered['passes'][0])} queries its VmRSS is {status['VmRSS'] / 2**20:.0f} MB "
+          f"(RssAnon {status['RssAnon'] / 2**20:.0f} MB)")
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True)
@@ -126,6 +171,9 @@ def main(argv=None):
     p.add_argument("--top", type=int, default=30)
     p.add_argument("--slowest", type=int, default=15)
     p.set_defaults(func=cmd_query)
+    p = sub.add_parser("open")
+    p.add_argument("--index", required=True)
+    p.set_defaults(func=cmd_open)
     args = parser.parse_args(argv)
     args.func(args)
 

@@ -1,6 +1,6 @@
 """Score our search and the FTS5 baseline on the judged relevance set, side by side.
 
-    .venv/bin/python bench/relevance/evaluate.py [--json PATH]
+    .venv/bin/python bench/relevance/evaluate.py [--json PATH] [--set heldout]
 
 Builds our index of the judged notices in a temporary folder (`notice-index rebuild`),
 runs every query of queries.toml through `notice-index search --json --limit 20` and
@@ -27,6 +27,7 @@ import opencc
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(1, str(Path(__file__).resolve().parents[2]))
 
+import relset  # noqa: E402
 from relset import KINDS, ROOT, load_corpus, load_judgments, load_queries  # noqa: E402
 from systems import OursError, resolve, run_baseline, run_ours  # noqa: E402
 
@@ -112,7 +113,8 @@ def measured_code():
 
 
 def render(rows, unjudged, fallbacks):
-    out = [f"Relevance on the judged set, code at {measured_code()}\n"]
+    which = "judged set" if relset.QUERIES.parent == relset.HERE else "held-out set"
+    out = [f"Relevance on the {which} ({relset.QUERIES.relative_to(ROOT).parent}/), code at {measured_code()}\n"]
     total = {name: summary(rows, name) for name in SYSTEMS}
     scored = total["ours"]["scored"]
     out.append(f"{len(rows)} queries ({scored} with a relevant paragraph are scored; "
@@ -154,7 +156,10 @@ def render(rows, unjudged, fallbacks):
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--json", metavar="PATH", help="also write every query's numbers and hits to PATH")
+    parser.add_argument("--set", choices=sorted(relset.SETS), default="judged",
+                        help="the judged set ranking was tuned on (default), or the held-out one")
     args = parser.parse_args(argv)
+    relset.select(args.set)
     try:
         rows, unjudged, fallbacks = evaluate()
     except OursError as exc:

@@ -23,7 +23,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(1, str(Path(__file__).resolve().parents[2]))
 
-from relset import JUDGMENTS, judgment_line, load_corpus, load_judgments, load_queries  # noqa: E402
+import relset  # noqa: E402
+from relset import judgment_line, load_corpus, load_judgments, load_queries  # noqa: E402
 from systems import resolve, run_baseline, run_ours  # noqa: E402
 
 
@@ -32,7 +33,7 @@ def cmd_show(args, queries, paras):
     if unknown:
         sys.exit(f"pool.py: no query with id {', '.join(sorted(unknown))} in queries.toml.")
     chosen = [q for q in queries if q.id in args.ids] if args.ids else queries
-    grades, _ = load_judgments() if JUDGMENTS.exists() else ({}, [])
+    grades, _ = load_judgments() if relset.JUDGMENTS.exists() else ({}, [])
     ours = run_ours([q.q for q in chosen])
     base = run_baseline([q.q for q in chosen], paras)
     for query in chosen:
@@ -68,19 +69,20 @@ def cmd_grade(args, queries, paras):
         if len(found) != 1 or grade not in ("0", "1", "2"):
             sys.exit(f"pool.py: {name} {grade}: name one paragraph as FILE#N and a grade 0, 1 or 2.")
         new[found[0].ident] = judgment_line(query, found[0], int(grade))
-    rows = [line for line in (JUDGMENTS.read_text(encoding="utf-8").splitlines() if JUDGMENTS.exists() else [])
+    rows = [line for line in (relset.JUDGMENTS.read_text(encoding="utf-8").splitlines() if relset.JUDGMENTS.exists() else [])
             if line.strip()]
     out = []
     for line in rows:
         row = json.loads(line)
         ident = (row["notice_id"], row["key"])
         out.append(new.pop(ident) if row["qid"] == query.id and ident in new else line)
-    JUDGMENTS.write_text("\n".join(out + list(new.values())) + "\n", encoding="utf-8")
-    print(f"pool.py: {count} grades for {query.id} written to {JUDGMENTS.name}.")
+    relset.JUDGMENTS.write_text("\n".join(out + list(new.values())) + "\n", encoding="utf-8")
+    print(f"pool.py: {count} grades for {query.id} written to {relset.JUDGMENTS}.")
 
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--set", choices=sorted(relset.SETS), default="judged", help="which judged set")
     sub = parser.add_subparsers(dest="command", required=True)
     show = sub.add_parser("show", help="print the pooled candidates of the queries (all when none is named)")
     show.add_argument("ids", nargs="*", metavar="QUERY_ID")
@@ -90,6 +92,7 @@ def main(argv=None):
     grade.add_argument("id", metavar="QUERY_ID")
     grade.add_argument("pairs", nargs="+", metavar="SOURCE#N GRADE")
     args = parser.parse_args(argv)
+    relset.select(args.set)
     queries, paras = load_queries(), load_corpus()
     (cmd_show if args.command == "show" else cmd_grade)(args, queries, paras)
 

@@ -14,10 +14,21 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
-QUERIES = HERE / "queries.toml"
-JUDGMENTS = HERE / "judgments.jsonl"
-#: The judged corpus: the shipped complete notices and the real web captures.
-CORPUS_GLOBS = (("data/notices", "*.txt"), ("tests/notices/web", "*.txt"))
+#: Each judged set: its folder (queries.toml, judgments.jsonl) and its corpus (folders of the project, patterns).
+#: `judged`, the set ranking was tuned on: the shipped complete notices and the real web captures;
+#: `heldout`, notices and queries written and graded after that, never tuned to (heldout/README.md).
+SETS = {"judged": (HERE, (("data/notices", "*.txt"), ("tests/notices/web", "*.txt"))),
+        "heldout": (HERE / "heldout", (("bench/relevance/heldout/notices", "*.txt"),))}
+
+
+def select(name):
+    """Make the scripts read the set `name` of SETS (the judged one unless told)."""
+    global QUERIES, JUDGMENTS, CORPUS_GLOBS
+    folder, CORPUS_GLOBS = SETS[name]
+    QUERIES, JUDGMENTS = folder / "queries.toml", folder / "judgments.jsonl"
+
+
+select("judged")
 KINDS = ("topic", "colloquial", "reworded", "role", "variant", "typo", "heading_phrase", "operator", "question")
 PREFIX = 24
 
@@ -71,17 +82,17 @@ class Query:
     no_answer: bool = False
 
 
-def load_queries(path=QUERIES):
-    with open(path, "rb") as f:
+def load_queries(path=None):
+    with open(path or QUERIES, "rb") as f:
         data = tomllib.load(f)
     return [Query(item["id"], item["q"], item["kind"], item["need"], item.get("no_answer", False))
             for item in data["query"]]
 
 
-def load_judgments(path=JUDGMENTS):
+def load_judgments(path=None):
     """{query id: {(notice_id, key): grade}} and the raw lines, in file order."""
     grades, lines = {}, []
-    with open(path, encoding="utf-8") as f:
+    with open(path or JUDGMENTS, encoding="utf-8") as f:
         for number, line in enumerate(f, 1):
             if not line.strip():
                 continue

@@ -86,7 +86,11 @@ class _Match:
     exact: np.ndarray  # bool, aligned with docs: an exact match (every clause as typed)
     scores: np.ndarray  # the score of each of `docs`, exact matches first; zeros when the order is by date
     by_relevance: bool
-    rank: np.ndarray  # with a date sort: the rank array to order by
+
+    @property
+    def rank(self):
+        """With a date sort: the rank array to order by (made on first use, `Snapshot.oldest_rank`)."""
+        return self.snap.oldest_rank if self.request.sort == "oldest" else self.snap.newest_rank
 
     def ordered(self, limit=None):
         """Indexes into `docs` (and `scores`) of the first `limit` matches (all for None), in result order."""
@@ -401,8 +405,7 @@ class EmbeddedBackend(Backend):
             scores[exact] += EXACT_FIRST
         else:
             scores = np.zeros(len(docs), np.float64)
-        rank = snap.oldest_rank if request.sort == "oldest" else snap.newest_rank
-        return _Match(request, snap, plan, masks, retrieved, selections, docs, exact, scores, by_relevance, rank)
+        return _Match(request, snap, plan, masks, retrieved, selections, docs, exact, scores, by_relevance)
 
     def _masks(self, snap, memo):
         """Where each string of a query matches (`retrieval.Masks`), found once per query."""

@@ -87,7 +87,7 @@ class Lexicon:
         self.counts = counts  # word -> paragraphs holding it (deleted ones until a merge)
         self._sounds, self._near = {}, {}
         for word in counts:
-            if _cjk(word) and 2 <= len(word) <= MAX_CORRECTED:
+            if 2 <= len(word) <= MAX_CORRECTED and _cjk(word):
                 for key in readings(word):
                     self._sounds.setdefault(key, []).append(word)
                 for shorter in _deletions(word) | {word}:

@@ -9,6 +9,7 @@ Deleted documents (an update deletes a changed notice's paragraphs; Whoosh
 keeps their numbers until a merge) stay in the arrays and are never `live`.
 """
 
+import functools
 import os
 import resource
 import threading
@@ -102,12 +103,20 @@ class Snapshot:
         self.id_rank[by_id] = np.arange(notices)
         # Unique per document: notice (by id), then paragraph number.
         self.tiebreak = self.id_rank[self.notice_of] * (1 << 20) + self.n_of
-        within = np.lexsort((self.tiebreak, self.date_rank[self.notice_of]))
-        self.oldest_rank = np.empty(self.size, dtype=np.int64)
-        self.oldest_rank[within] = np.arange(self.size)
-        newest = np.lexsort((self.tiebreak, -self.date_rank[self.notice_of]))
-        self.newest_rank = np.empty(self.size, dtype=np.int64)
-        self.newest_rank[newest] = np.arange(self.size)
+
+    @functools.cached_property
+    def oldest_rank(self):
+        """Each document's place when sorted oldest notice first; made when a search first sorts by date (two
+        sorts of every document: a second of a server's start at 100,000 notices)."""
+        rank = np.empty(self.size, dtype=np.int64)
+        rank[np.lexsort((self.tiebreak, self.date_rank[self.notice_of]))] = np.arange(self.size)
+        return rank
+
+    @functools.cached_property
+    def newest_rank(self):
+        rank = np.empty(self.size, dtype=np.int64)
+        rank[np.lexsort((self.tiebreak, -self.date_rank[self.notice_of]))] = np.arange(self.size)
+        return rank
 
     # --- documents ---
 

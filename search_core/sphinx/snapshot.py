@@ -46,6 +46,7 @@ class SphinxSnapshot:
     """The version `version` of the cluster `shards` serves, loaded for searching."""
 
     _load_orders = Snapshot._load_orders  # the same fixed orders: by date, and (notice id, n) for ties
+    oldest_rank, newest_rank = Snapshot.oldest_rank, Snapshot.newest_rank
 
     def __init__(self, shards, version):
         self.shards, self.version, self.slot = shards, version, version.slot
