@@ -3,6 +3,7 @@ a word of the query occurs; heading matches count less the farther up they stand
 
 import pytest
 
+from search_core.embedded import engine
 from search_core.embedded.engine import ROLE_BOOST, EmbeddedBackend
 from search_core.embedded.retrieval import minimum_should_match
 from search_core.results import SearchRequest
@@ -129,3 +130,28 @@ def test_a_dead_end_offers_the_query_without_one_word(backend):
     assert result.exact == 0
     drops = [s for s in result.suggestions if s.kind == "drop"]
     assert drops and drops[0].word == "纳米材料" and drops[0].q == '"差旅费"' and drops[0].count > 0
+
+
+def test_a_word_few_paragraphs_hold_is_also_read_as_its_parts(backend, monkeypatch):
+    # 整改台账 stands whole in one paragraph; others keep a 台账 of the rectification by another name.
+    hits = everything(backend, "整改台账")
+    synonyms = ("整改台账", "问题清单", "任务清单", "责任清单")
+    whole = [h for h in hits if any(holds(h, s) for s in synonyms)]
+    by_parts = [h for h in hits if not any(holds(h, s) for s in synonyms)]
+    assert whole and by_parts
+    # 整改 is in nearly every paragraph: it stands for nothing, so only 台账 had to be held.
+    assert all(holds(h, "台账") and h.match == "partial" for h in by_parts)
+    assert hits[0].match == "exact"
+    result = backend.search(SearchRequest(q="整改台账"))
+    assert any("台账" in note and "整改台账" in note for note in result.notes)
+    # Without synonyms, no other reading either.
+    assert [h for h in everything(backend, "整改台账", synonyms=False) if not holds(h, "整改台账")] == []
+    # A word found on enough paragraphs to fill a page is not split.
+    monkeypatch.setattr(engine, "FEW_MATCHES", 1)
+    assert [(h.notice_id, h.n) for h in everything(backend, "整改台账")] == [(h.notice_id, h.n) for h in whole]
+
+
+def test_a_word_is_split_into_the_longest_words_that_tile_it():
+    assert engine._tiling("整改领导小组") == ["整改", "领导小组"]
+    assert engine._tiling("专题民主生活会") == ["专题", "民主生活会"]
+    assert engine._tiling("整改台账") == ["整改", "台账"]

@@ -39,7 +39,7 @@ from ..results import (CompareResult, CompareRow, FacetResult, FacetValue, Hit, 
                        StatsResult, Suggestion)
 from . import pagecache, statistics
 from .counting import DATE_RANGE, FacetCounter
-from .ranking import Ranker, by_rank, top
+from .ranking import COMMON_WORD_SHARE, Ranker, by_rank, top
 from .retrieval import MIN_RESULTS, Masks, retrieve
 from .similar import Copy, DuplicateReport, MoreLikeThis, ReportLine, SimilarResult, differences, more_like_this
 from .similar import report as copy_report
@@ -72,6 +72,8 @@ SYNONYM_WEIGHT = 0.6
 ROLE_BOOST = 2.0
 #: Added to an exact match's score, so that every exact match ranks above every partial one.
 EXACT_FIRST = 1e6
+#: A word of the query found in fewer paragraphs than this is also searched as its parts (`_by_parts`).
+FEW_MATCHES = MIN_RESULTS
 
 
 @dataclass
@@ -106,6 +108,7 @@ class _Match:
         for clause in self.plan.clauses:
             for concept in (c for concepts in clause.concepts for c in concepts):
                 terms += [Term(text, WORD_FIELDS) for text in (concept.text, *concept.alternatives)]
+            terms += [Term(part.text, WORD_FIELDS) for parts in clause.parts for part in parts]
         return list(dict.fromkeys(terms))
 
 
@@ -385,6 +388,8 @@ class EmbeddedBackend(Backend):
         memo = {}  # heading matches, found once for matching and ranking
         masks = self._masks(snap, memo)
         _stand_in(plan, masks, snap.lexicon.get())
+        if request.synonyms:
+            _by_parts(plan, masks, snap)
         retrieved = retrieve(snap, plan, masks)
         selections = {name: values for name, values in request.filters.items() if values}
         if request.date_from or request.date_to:
@@ -501,6 +506,8 @@ def _weighted_words(plan):
         for concept in (c for concepts in clause.concepts for c in concepts):
             for word in (w for text in concept.alternatives for w in words(text)):
                 weighted.setdefault(word, SYNONYM_WEIGHT)
+        for word in (w for parts in clause.parts for part in parts for w in words(part.text)):
+            weighted.setdefault(word, SYNONYM_WEIGHT)
     return weighted
 
 
@@ -547,6 +554,47 @@ def _stand_in(plan, masks, lexicon):
                 parts = [w for w in inner_words(concept.text) if masks.concept(Concept(w)).any()]
                 replaced += [Concept(w) for w in parts] or [concept]
             read[i] = list(dict.fromkeys(replaced))
+
+
+def _by_parts(plan, masks, snap):
+    """Also read, in place, a word too few paragraphs hold as its parts (整改台账: 台账; 长效机制: 长效 and 机制).
+
+    People name a thing by a compound the notices write otherwise (总台账 for
+    整改台账). A concept found in fewer paragraphs than a first page holds
+    (`FEW_MATCHES`) is split into the dictionary words that tile it, less
+    those found nearly everywhere (整改 stands for nothing); a paragraph
+    holding all of them covers part of the clause (`retrieval.PARTS_COVERAGE`),
+    below one holding the word or a synonym.
+    """
+    common = COMMON_WORD_SHARE * snap.live_count
+    for clause in plan.clauses:
+        if clause.strict:
+            continue
+        for concept in dict.fromkeys(c for concepts in clause.concepts for c in concepts):
+            if len(concept.text) < 3 or np.count_nonzero(masks.concept(concept)) >= FEW_MATCHES:
+                continue
+            parts = [p for p in _tiling(concept.text) if np.count_nonzero(masks.concept(Concept(p))) <= common]
+            if not parts:
+                continue
+            clause.parts.append([Concept(p) for p in parts])
+            together = np.logical_and.reduce([masks.concept(Concept(p)) for p in parts]) & ~masks.concept(concept)
+            if together.any():
+                held = "”“".join(parts)
+                plan.notes.append(f"“{concept.text}”只见于 {np.count_nonzero(masks.concept(concept))} 段："
+                                  f"也列出含“{held}”的段落。")
+
+
+def _tiling(word):
+    """The longest dictionary words inside `word` that do not overlap, in their order (整改领导小组: 整改, 领导小组)."""
+    taken, spans = [False] * len(word), []
+    for inner in inner_words(word):
+        start = word.find(inner)
+        while start >= 0:
+            if not any(taken[start:start + len(inner)]):
+                taken[start:start + len(inner)] = [True] * len(inner)
+                spans.append((start, inner))
+            start = word.find(inner, start + 1)
+    return [inner for _, inner in sorted(spans) if inner != word]
 
 
 def _completion(entry):

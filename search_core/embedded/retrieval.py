@@ -12,7 +12,9 @@
   when no paragraph reaches that, the ones that cover the most are listed, so a
   query whose words occur anywhere never comes back empty. Those that cover
   less are kept aside (`below`): a short first page shows the best of them as
-  related reading, outside the count. A quoted phrase or a scoped term
+  related reading, outside the count. A word few paragraphs hold may also be
+  read as its parts (`Clause.parts`): a paragraph holding all of them covers
+  `PARTS_COVERAGE` of the clause. A quoted phrase or a scoped term
   (标题:…) is what the person insists on: partial matches hold it too.
 
 Every string is matched as an exact substring of the folded text (the same
@@ -39,6 +41,11 @@ class Retrieved:
     below_coverage: np.ndarray = None  # their coverage, aligned
 
 
+
+
+#: How much of a clause a paragraph covers by holding all the parts of a word it does not hold whole (总台账 for
+#: 整改台账): less than the word or a synonym, enough to be listed for a one-word query.
+PARTS_COVERAGE = 0.75
 
 
 def minimum_should_match(clauses):
@@ -134,6 +141,11 @@ def retrieve(snap, plan, masks):
             for concept in concepts:
                 present += masks.concept(concept)
             np.maximum(covered, present / len(concepts), out=covered)
+        for parts in clause.parts:
+            together = masks.concept(parts[0]).copy()
+            for part in parts[1:]:
+                together &= masks.concept(part)
+            np.maximum(covered, together * np.float32(PARTS_COVERAGE), out=covered)
         coverage += covered
     n = len(plan.clauses)
     candidates = required & ~exact & (coverage > 0)
