@@ -57,7 +57,7 @@ class Masks:
     """Each string's match mask, computed once per query (a synonym may serve several clauses)."""
 
     def __init__(self, snap, memo):
-        self.snap, self.memo, self._masks = snap, memo, {}
+        self.snap, self.memo, self._masks, self._concepts = snap, memo, {}, {}
 
     def term(self, term):
         if term not in self._masks:
@@ -98,12 +98,14 @@ class Masks:
         A string that holds another of them (中央八项规定 holds 八项规定) adds no
         paragraph, so only the others are looked up.
         """
-        strings = (concept.text, *concept.alternatives)
-        needed = [s for s in strings if not any(o != s and o in s for o in strings)]
-        mask = self.term(Term(needed[0], WORD_FIELDS)).copy()
-        for string in needed[1:]:
-            mask |= self.term(Term(string, WORD_FIELDS))
-        return mask
+        if concept not in self._concepts:
+            strings = (concept.text, *concept.alternatives)
+            needed = [s for s in strings if not any(o != s and o in s for o in strings)]
+            mask = self.term(Term(needed[0], WORD_FIELDS)).copy()
+            for string in needed[1:]:
+                mask |= self.term(Term(string, WORD_FIELDS))
+            self._concepts[concept] = mask
+        return self._concepts[concept]
 
 
 #: A first page shorter than this is filled with related paragraphs (`search_core.embedded.engine`).
