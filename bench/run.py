@@ -18,6 +18,7 @@ over HTTP, each node's memory, an update), in a table of one row per backend.
 """
 
 import argparse
+import functools
 import gc
 import gzip
 import json
@@ -626,6 +627,8 @@ def run_size(n, args):
     markdown = table(n, info, systems["ours"], systems.get("baseline"))
     if "sphinx" in systems:
         markdown += "\n" + backends_table(systems, truth)
+    if not args.no_relevance:
+        markdown += "\n" + relevance_table()
     RESULTS.mkdir(exist_ok=True)
     stem = RESULTS / f"{time.strftime('%Y-%m-%d')}-n{n}"
     stem.with_suffix(".md").write_text(markdown, encoding="utf-8")
@@ -635,6 +638,28 @@ def run_size(n, args):
     stem.with_suffix(".json").write_text(json.dumps(raw, ensure_ascii=False, indent=1), encoding="utf-8")
     print(markdown, flush=True)
     log(f"N={n}: written {stem}.md")
+
+
+@functools.lru_cache(maxsize=1)
+def relevance_table():
+    """Search quality rows, from `bench/relevance/evaluate.py` on the judged and the held-out sets (a few seconds:
+    it does not depend on N, so it is run once and added to every size's table)."""
+    rows = ["| relevance (`bench/relevance/evaluate.py`), nDCG@10 / P@10 / recall@20 | ours | FTS5 baseline | target "
+            "| ours meets target |", "|---|---|---|---|---|"]
+    for name, label in (("judged", "judged set, tuned on"), ("heldout", "held-out set, made after the tuning")):
+        with tempfile.TemporaryDirectory() as tmp:
+            out = Path(tmp) / "relevance.json"
+            done = subprocess.run([PY, BENCH / "relevance" / "evaluate.py", "--set", name, "--json", out],
+                                  capture_output=True, text=True)
+            if done.returncode != 0:
+                raise RuntimeError(f"bench/relevance/evaluate.py --set {name} failed: {done.stderr[-2000:]}")
+            summary = json.loads(out.read_text(encoding="utf-8"))["summary"]
+        ours, fts5 = summary["ours"], summary["fts5"]
+        ok = ours["ndcg10"] >= 0.90 and ours["ndcg10"] >= fts5["ndcg10"] + 0.03
+        cells = [" / ".join(f"{x[k]:.3f}" for k in ("ndcg10", "p10", "r20")) for x in (ours, fts5)]
+        rows.append(f"| {label} ({ours['queries']} queries; 0 hits: ours {ours['zero']}, FTS5 {fts5['zero']}) "
+                    f"| {cells[0]} | {cells[1]} | nDCG@10 ≥ 0.90 and ≥ FTS5 + 0.03 | {'✅' if ok else '❌'} |")
+    return "\n".join(rows) + "\n"
 
 
 def main(argv=None):
@@ -648,6 +673,7 @@ def main(argv=None):
     parser.add_argument("--no-baseline", action="store_true", help="measure ours only (same as --systems ours)")
     parser.add_argument("--no-http", action="store_true", help="skip the HTTP measurements")
     parser.add_argument("--no-recall", action="store_true", help="skip recall and precision")
+    parser.add_argument("--no-relevance", action="store_true", help="skip the relevance rows (bench/relevance/)")
     args = parser.parse_args(argv)
     if args.no_baseline:
         args.systems = "ours"
