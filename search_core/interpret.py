@@ -42,7 +42,7 @@ class Clause:
     terms: list  # [query.Term], ORed: the literal match
     concepts: list = field(default_factory=list)  # per term, its [Concept]s; [] for a strict clause
     fallback: list = field(default_factory=list)  # a strict clause's concepts, for a phrase no text holds
-    parts: list = field(default_factory=list)  # [[Concept]]: words a search also reads as their parts, all needed
+    parts: dict = field(default_factory=dict)  # Concept -> [Concept]: a word also read as its parts, all needed
 
     @property
     def strict(self):

@@ -108,7 +108,7 @@ class _Match:
         for clause in self.plan.clauses:
             for concept in (c for concepts in clause.concepts for c in concepts):
                 terms += [Term(text, WORD_FIELDS) for text in (concept.text, *concept.alternatives)]
-            terms += [Term(part.text, WORD_FIELDS) for parts in clause.parts for part in parts]
+            terms += [Term(part.text, WORD_FIELDS) for parts in clause.parts.values() for part in parts]
         return list(dict.fromkeys(terms))
 
 
@@ -506,7 +506,7 @@ def _weighted_words(plan):
         for concept in (c for concepts in clause.concepts for c in concepts):
             for word in (w for text in concept.alternatives for w in words(text)):
                 weighted.setdefault(word, SYNONYM_WEIGHT)
-        for word in (w for parts in clause.parts for part in parts for w in words(part.text)):
+        for word in (w for parts in clause.parts.values() for part in parts for w in words(part.text)):
             weighted.setdefault(word, SYNONYM_WEIGHT)
     return weighted
 
@@ -563,21 +563,22 @@ def _by_parts(plan, masks, snap):
     整改台账). A concept found in fewer paragraphs than a first page holds
     (`FEW_MATCHES`) is split into the dictionary words that tile it, less
     those found nearly everywhere (整改 stands for nothing); a paragraph
-    holding all of them covers part of the clause (`retrieval.PARTS_COVERAGE`),
-    below one holding the word or a synonym.
+    holding all of them covers part of that word (`retrieval.PARTS_COVERAGE`),
+    less than one holding the word or a synonym.
     """
     common = COMMON_WORD_SHARE * snap.live_count
     for clause in plan.clauses:
         if clause.strict:
             continue
-        for concept in dict.fromkeys(c for concepts in clause.concepts for c in concepts):
+        # Only a word typed alone: in a longer term (固定资产没入账) the other words already make partial matches.
+        for concept in dict.fromkeys(concepts[0] for concepts in clause.concepts if len(concepts) == 1):
             if len(concept.text) < 3 or np.count_nonzero(masks.concept(concept)) >= FEW_MATCHES:
                 continue
             parts = [p for p in _tiling(concept.text) if np.count_nonzero(masks.concept(Concept(p))) <= common]
             if not parts:
                 continue
-            clause.parts.append([Concept(p) for p in parts])
-            together = np.logical_and.reduce([masks.concept(Concept(p)) for p in parts]) & ~masks.concept(concept)
+            clause.parts[concept] = [Concept(p) for p in parts]
+            together = masks.parts(clause.parts[concept]) & ~masks.concept(concept)
             if together.any():
                 held = "”“".join(parts)
                 plan.notes.append(f"“{concept.text}”只见于 {np.count_nonzero(masks.concept(concept))} 段："

@@ -14,7 +14,7 @@
   less are kept aside (`below`): a short first page shows the best of them as
   related reading, outside the count. A word few paragraphs hold may also be
   read as its parts (`Clause.parts`): a paragraph holding all of them covers
-  `PARTS_COVERAGE` of the clause. A quoted phrase or a scoped term
+  `PARTS_COVERAGE` of that word. A quoted phrase or a scoped term
   (标题:…) is what the person insists on: partial matches hold it too.
 
 Every string is matched as an exact substring of the folded text (the same
@@ -43,9 +43,9 @@ class Retrieved:
 
 
 
-#: How much of a clause a paragraph covers by holding all the parts of a word it does not hold whole (总台账 for
-#: 整改台账): less than the word or a synonym, enough to be listed for a one-word query.
-PARTS_COVERAGE = 0.75
+#: How much of a word a paragraph covers by holding all its parts but not the word (总台账 for 整改台账): less than
+#: the word or a synonym, enough to be listed for a one-word query.
+PARTS_COVERAGE = np.float32(0.75)
 
 
 def minimum_should_match(clauses):
@@ -91,6 +91,13 @@ class Masks:
         for term in terms:
             mask |= self.term(Term(term.text, ("headings",)))
         return mask
+
+    def parts(self, parts):
+        """Where every one of the concepts stands."""
+        together = self.concept(parts[0]).copy()
+        for part in parts[1:]:
+            together &= self.concept(part)
+        return together
 
     def concept(self, concept):
         """Where the concept or one of its synonyms stands, as a word does (text or headings).
@@ -141,13 +148,11 @@ def retrieve(snap, plan, masks):
         for concepts in concepts_of:
             present = np.zeros(snap.size, dtype=np.float32)
             for concept in concepts:
-                present += masks.concept(concept)
+                if concept in clause.parts:
+                    present += np.maximum(masks.concept(concept), masks.parts(clause.parts[concept]) * PARTS_COVERAGE)
+                else:
+                    present += masks.concept(concept)
             np.maximum(covered, present / len(concepts), out=covered)
-        for parts in clause.parts:
-            together = masks.concept(parts[0]).copy()
-            for part in parts[1:]:
-                together &= masks.concept(part)
-            np.maximum(covered, together * np.float32(PARTS_COVERAGE), out=covered)
         coverage += covered
     n = len(plan.clauses)
     candidates = required & ~exact & (coverage > 0)
