@@ -11,6 +11,7 @@ for it (`POOL`), so the cost does not grow with the index.
 """
 
 import re
+from dataclasses import dataclass
 
 from indexer.analysis import words
 
@@ -51,3 +52,15 @@ def boost(text, counted):
     if counted and re.search(f"{NUMBER}(?:{MEASURE}{GAP})?{thing}|{thing}{GAP}{FIGURE.pattern}", text):
         return COUNTED_BOOST
     return FIGURE_BOOST
+
+
+@dataclass(frozen=True)
+class Mark:
+    """What a hit marks besides the query's words when the query asks how many: every figure of its text
+    (`highlight.spans` reads `pattern` where a query term has a text)."""
+
+    pattern: re.Pattern = FIGURE
+    fields: tuple = ("text",)
+
+
+MARK = Mark()

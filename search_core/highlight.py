@@ -13,12 +13,16 @@ from .query import term_pattern
 
 
 def spans(text, terms, field="text"):
-    """[(start, end)] of every match in `text` of the terms that search `field`, merged where they overlap."""
+    """[(start, end)] of every match in `text` of the terms that search `field`, merged where they overlap.
+
+    A term may also be a pattern to mark (`figures.Mark`: the figures a how-many question asks for).
+    """
     folded = fold(text)
     found = []
     for term in terms:
         if field in term.fields:
-            found += [m.span() for m in term_pattern(term.text).finditer(folded) if m.end() > m.start()]
+            pattern = term.pattern if hasattr(term, "pattern") else term_pattern(term.text)
+            found += [m.span() for m in pattern.finditer(folded) if m.end() > m.start()]
     found.sort()
     merged = []
     for start, end in found:

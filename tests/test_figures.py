@@ -43,3 +43,11 @@ def test_a_how_many_question_ranks_paragraphs_stating_that_figure_first(backend)
         boosted += factor > 1
         assert hit.score == pytest.approx(plain[hit.notice_id, hit.n] * factor, rel=1e-3)
     assert 0 < boosted < len(asked.hits)
+
+
+def test_a_how_many_question_marks_the_figures_in_its_hits(backend):
+    hit = backend.search(SearchRequest(q="反馈了多少问题")).hits[0]
+    marked = [hit.text[a:b] for a, b in hit.spans]
+    assert any(figures.FIGURE.fullmatch(fold(m)) for m in marked), marked
+    plain = backend.search(SearchRequest(q="反馈了问题")).hits
+    assert not any(figures.FIGURE.fullmatch(fold(h.text[a:b])) for h in plain for a, b in h.spans)

@@ -103,12 +103,15 @@ class _Match:
         return by_rank(np.arange(len(self.docs)), keys, limit)
 
     def highlighted(self):
-        """The terms whose matches a hit marks: as typed, their concepts and the synonyms searched."""
+        """The terms whose matches a hit marks: as typed, their concepts and the synonyms searched; the figures a
+        how-many question asks for."""
         terms = list(self.plan.literal_terms())
         for clause in self.plan.clauses:
             for concept in (c for concepts in clause.concepts for c in concepts):
                 terms += [Term(text, WORD_FIELDS) for text in (concept.text, *concept.alternatives)]
             terms += [Term(part.text, WORD_FIELDS) for parts in clause.parts.values() for part in parts]
+        if self.plan.figures:
+            terms.append(figures.MARK)
         return list(dict.fromkeys(terms))
 
 
