@@ -36,12 +36,12 @@ def asked(text, figure_words):
     The thing counted is the first jieba word after the figure word, filler
     left out (多少问题 -> 问题, 多少个问题 -> 问题).
     """
-    for word in sorted(figure_words, key=len, reverse=True):
-        at = text.find(word)
-        if at >= 0:
-            after = [w for w in words(text[at + len(word):]) if w not in FILLER]
-            return word, (after[0] if after and after[0].isalnum() else "")
-    return None
+    found = sorted((text.find(word), -len(word), word) for word in figure_words if word in text)
+    if not found:
+        return None
+    at, _, word = found[0]  # the first in the text, the longest there
+    after = [w for w in words(text[at + len(word):]) if w not in FILLER]
+    return word, (after[0] if after and after[0].isalnum() else "")
 
 
 def boost(text, counted):

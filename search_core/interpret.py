@@ -89,10 +89,6 @@ def interpret(query, use_synonyms=True, overrides=None):
     plan = Plan(query=query, clauses=[], excluded=list(query.excluded), notes=list(query.notes))
     plan.figures = next((found for clause in query.clauses for term in clause if _loose(term)
                          for found in [figures.asked(fold(term.text), vocabulary.figures)] if found), None)
-    if plan.figures:
-        word, counted = plan.figures
-        first = f"，写明{counted}数目的最先" if counted else ""
-        plan.notes.append(f"“{word}”按问数目理解：写明数目（如 25个、7.1万元）的段落排在前面{first}。")
     pieces = []  # the clauses' terms once role words are taken out
     for clause in query.clauses:
         if len(clause) == 1 and _loose(clause[0]):
@@ -100,8 +96,12 @@ def interpret(query, use_synonyms=True, overrides=None):
         else:
             pieces.append(clause)
     content = [terms for terms in pieces if not _only_stopwords(terms, vocabulary)]
-    if not content:  # nothing but role or stop words: search them as typed
-        content, plan.roles, plan.role_words = [list(c) for c in query.clauses], [], []
+    if not content:  # nothing but role, stop or figure words: search them as typed
+        content, plan.roles, plan.role_words, plan.figures = [list(c) for c in query.clauses], [], [], None
+    if plan.figures:
+        word, counted = plan.figures
+        first = f"，写明{counted}数目的最先" if counted else ""
+        plan.notes.append(f"“{word}”按问数目理解：写明数目（如 25个、7.1万元）的段落排在前面{first}。")
     for terms in content:
         read = [_concepts(fold(t.text), vocabulary, thesaurus) or [Concept(fold(t.text))] for t in terms]
         if all(_loose(t) for t in terms):

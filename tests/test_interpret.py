@@ -86,3 +86,10 @@ def test_a_figure_word_asks_for_figures_and_is_not_text(text, figures, concepts)
 def test_a_query_without_a_figure_word_asks_for_none():
     plan, _, _ = read("差旅费 整改措施")
     assert plan.figures is None and not plan.notes
+
+
+def test_figure_words_alone_are_searched_as_typed_and_the_first_one_typed_is_read():
+    plan, clauses, _ = read("多少")
+    assert clauses == [["多少"]] and plan.figures is None and not plan.notes
+    plan, _, _ = read("差旅费比例金额多少")
+    assert plan.figures[0] == "比例"

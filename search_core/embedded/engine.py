@@ -582,6 +582,8 @@ def _by_parts(plan, masks, snap):
                 continue
             clause.parts[concept] = [Concept(p) for p in parts]
             together = masks.parts(clause.parts[concept]) & ~masks.concept(concept)
+            for term in plan.excluded:
+                together &= ~masks.term(term)
             if together.any():
                 held = "”“".join(parts)
                 plan.notes.append(f"“{concept.text}”只见于 {np.count_nonzero(masks.concept(concept))} 段："
