@@ -58,7 +58,7 @@ def index_version():
     """
     package = Path(__file__).resolve().parent
     paths = [package / "notice.py", package / "analysis.py", package / "schema.py", package / "arrays.py",
-             package / "duplicates.py",
+             package / "duplicates.py", catalog.PACKAGED_DICT,
              *sorted((package / "parsing").rglob("*.py")), *sorted((package / "readers").rglob("*.py")),
              *config.edited_files()]
     digest = hashlib.sha256(f"format {store.FORMAT}\nsimilarity {_similarity()}\n".encode())
@@ -327,7 +327,7 @@ class _LazyRecords:
             place = self.places.get(key.rsplit(":", 1)[0])
             if place is None:
                 raise KeyError(key)
-            notice = Notice.from_dict(catalog.read_notice(self.gen / store.NOTICES, place))
+            notice = Notice.from_dict(catalog.read_notice(self.gen, place))
             self.records.update(arrays.records(notice))
         return self.records[key]
 

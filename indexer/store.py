@@ -9,8 +9,9 @@ Layout of the index folder (the `INDEX_DIR` setting)::
         NOTICE_SEARCH_INDEX      marker: JSON written last, after verification
         whoosh/                  the Whoosh segment files
         arrays/<segment id>/     side-car arrays of each segment (indexer.arrays)
-        notices.zlib             every indexed notice, each its JSON compressed alone, for the notice page
-        catalog.json             a short entry per notice and its record's place in notices.zlib
+        notices.zst              every indexed notice, each its JSON compressed alone, for the notice page
+        notices.zdict            the zstd dictionary those records were compressed with
+        catalog.json             a short entry per notice and its record's place in notices.zst
         files.jsonl              every data file: its hash and what became of it
       gen-000006/                the previous generation, kept while servers switch
       building-…/                a rebuild in progress (or left by a crash)
@@ -36,11 +37,12 @@ from filelock import FileLock, Timeout
 from .errors import IndexBusy, IndexUnavailable
 
 MARKER = "NOTICE_SEARCH_INDEX"
-FORMAT = 7
+FORMAT = 8
 CURRENT = "current"
 LOCK = ".lock"
 WHOOSH = "whoosh"
-NOTICES = "notices.zlib"
+NOTICES = "notices.zst"
+NOTICES_DICT = "notices.zdict"
 FILES = "files.jsonl"
 
 _OURS = re.compile(r"^(NOTICE_SEARCH_INDEX(\.tmp)?|current|\.lock|\.current-\d+|gen-\d{6}|building-[\d-]+)$")

@@ -132,7 +132,7 @@ class Snapshot:
                 self._cache.move_to_end(index)
                 return self._cache[index]
         entry = self.catalog[index]
-        notice = catalog.unpack(os.pread(self._notices.fileno(), entry["length"], entry["offset"]))
+        notice = catalog.unpack(os.pread(self._notices.fileno(), entry["length"], entry["offset"]), self.gen)
         with self._cache_lock:
             self._cache[index] = notice
             while len(self._cache) > NOTICE_CACHE:
