@@ -65,32 +65,34 @@ def cmd_build(args):
     print_stats(profile, args.top)
 
 
+def time_calls(owner, name, label, *totals):
+    """Replace `owner.name` with a wrapper that adds each call's seconds to `label` in every dict of `totals`."""
+    method = getattr(owner, name)
+
+    @functools.wraps(method)
+    def wrapper(*a, **kw):
+        started = time.perf_counter()
+        try:
+            return method(*a, **kw)
+        finally:
+            for spent in totals:
+                spent[label] = spent.get(label, 0.0) + time.perf_counter() - started
+    setattr(owner, name, wrapper)
+
+
 def cmd_query(args):
     from search_core.embedded import engine as search
     from search_core.results import SearchRequest
 
     spent = defaultdict(float)
     current = {}
-
-    def timed(label, method):
-        @functools.wraps(method)
-        def wrapper(*a, **kw):
-            t0 = time.perf_counter()
-            try:
-                return method(*a, **kw)
-            finally:
-                dt = time.perf_counter() - t0
-                spent[label] += dt
-                current[label] = current.get(label, 0) + dt
-        return wrapper
-
     for dotted, label in PHASES:
         *owner_path, name = dotted.split(".")
         owner = search
         for part in owner_path:
             owner = getattr(owner, part, None)
         if owner is not None and hasattr(owner, name):
-            setattr(owner, name, timed(label, getattr(owner, name)))
+            time_calls(owner, name, label, spent, current)
     t0 = time.perf_counter()
     engine = search.EmbeddedBackend(args.index)
     engine.warm()  # as the server and bench/ours.py open it: the arrays read, jieba loaded
@@ -123,25 +125,13 @@ def cmd_open(args):
     from search_core.embedded import counting, engine, lexicon, pagecache, similar, snapshot
 
     spent = {}
-
-    def timed(label, owner, name):
-        method = getattr(owner, name)
-
-        @functools.wraps(method)
-        def wrapper(*a, **kw):
-            started = time.perf_counter()
-            try:
-                return method(*a, **kw)
-            finally:
-                spent[label] = spent.get(label, 0.0) + time.perf_counter() - started
-        setattr(owner, name, wrapper)
-
-    timed("open: near-copy arrays", similar, "load")
-    timed("open: facet arrays", counting, "load")
-    timed("open: orders by date and id", snapshot.Snapshot, "_load_orders")
-    timed("open: snapshot in all", snapshot.Snapshot, "__init__")
-    timed("warm: page cache", pagecache, "read_through")
-    timed("warm: lexicon (completions, did-you-mean)", lexicon.LazyLexicon, "get")
+    for label, owner, name in (("open: near-copy arrays", similar, "load"),
+                               ("open: facet arrays", counting, "load"),
+                               ("open: orders by date and id", snapshot.Snapshot, "_load_orders"),
+                               ("open: snapshot in all", snapshot.Snapshot, "__init__"),
+                               ("warm: page cache", pagecache, "read_through"),
+                               ("warm: lexicon (completions, did-you-mean)", lexicon.LazyLexicon, "get")):
+        time_calls(owner, name, label, spent)
     started = time.perf_counter()
     backend = engine.EmbeddedBackend(args.index)
     backend.warm()
