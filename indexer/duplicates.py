@@ -54,6 +54,8 @@ MIN_CHARS = 30
 SHINGLE = 3
 #: LSH: the signature is BANDS × ROWS MinHash values; two paragraphs are candidates when one band agrees.
 BANDS, ROWS = 10, 4
+#: Paragraphs whose signatures are computed together (their texts joined as code points: ~40 MB each time).
+SIGNED_AT_ONCE = 200_000
 SEED = 1
 #: A cluster spanning at least this share of all notices is boilerplate, once the index has BOILERPLATE_MIN_NOTICES.
 BOILERPLATE_SHARE = 0.3
@@ -352,10 +354,14 @@ def write(gen, similarity, previous=None):
         dirty = None
         hashes = _hashes(paras.mark(np.arange(count)))
     if new.any():
-        sub = np.flatnonzero(new)
-        codes, starts = _code_points(paras.texts_of(sub))
         a, b = permutations()
-        keys[sub] = band_keys(signatures(codes, starts, a, b))
+        sub = np.flatnonzero(new)
+        # A few hundred thousand paragraphs at a time: all of them joined as one string and as UTF-32 took
+        # 2 GB at 100,000 notices, the build's peak; a signature depends on its own text only.
+        for start in range(0, len(sub), SIGNED_AT_ONCE):
+            some = sub[start:start + SIGNED_AT_ONCE]
+            codes, starts = _code_points(paras.texts_of(some))
+            keys[some] = band_keys(signatures(codes, starts, a, b))
     pairs = candidate_pairs(keys, hashes, dirty=dirty)
     paras.texts_of(np.unique(pairs))  # read at once, segment by segment
     scores = similarities(paras, pairs)

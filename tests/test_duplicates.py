@@ -167,6 +167,18 @@ def test_paragraphs_are_compared_in_notice_and_number_order_whatever_order_the_s
         assert paras[i] == fold(shown)
 
 
+def test_signatures_computed_a_few_paragraphs_at_a_time_are_the_same(planted_index, tmp_path, monkeypatch):
+    """A build signs its paragraphs in batches (`SIGNED_AT_ONCE`) to bound memory; the batches change nothing."""
+    written = live_generation(planted_index) / duplicates.FOLDER
+    monkeypatch.setattr(duplicates, "SIGNED_AT_ONCE", 7)
+    gen = tmp_path / "gen"
+    shutil.copytree(live_generation(planted_index), gen, ignore=shutil.ignore_patterns(duplicates.FOLDER))
+    duplicates.write(gen, settings.get("DUPLICATE_SIMILARITY"))
+    assert len(duplicates.Paragraphs(gen)) > 7 * 10
+    for name in ("para_bands", "pair_a", "pair_b", "para_cluster"):
+        assert np.array_equal(np.load(written / f"{name}.npy"), np.load(gen / duplicates.FOLDER / f"{name}.npy")), name
+
+
 def store_segments(gen):
     return [p for p in (gen / "arrays").iterdir() if p.is_dir()]
 
