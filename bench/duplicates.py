@@ -147,7 +147,7 @@ def sample(args):
         a, b = rng.sample(group, 2)
         if paras.notice[a] == paras.notice[b]:
             continue
-        score = Indel.normalized_similarity(paras.texts[a], paras.texts[b]) * 100
+        score = Indel.normalized_similarity(paras[a], paras[b]) * 100
         band = next(band for band in BANDS if band[0] <= score < band[1])
         if len(wanted[band]) < args.per_band:
             wanted[band].append((a, b, round(score, 1)))
@@ -156,9 +156,9 @@ def sample(args):
             for a, b, score in pairs:
                 out.write(json.dumps({"band": f"{band[0]}-{band[1]}", "similarity": score,
                                       "a": {"notice": paras.notice_ids[paras.notice[a]], "n": int(paras.n[a]),
-                                            "text": paras.texts[a]},
+                                            "text": paras[a]},
                                       "b": {"notice": paras.notice_ids[paras.notice[b]], "n": int(paras.n[b]),
-                                            "text": paras.texts[b]},
+                                            "text": paras[b]},
                                       "copy": None}, ensure_ascii=False) + "\n")
     print(f"wrote {sum(len(v) for v in wanted.values())} pairs to {args.out}: "
           + ", ".join(f"{b[0]}-{b[1]}: {len(v)}" for b, v in wanted.items()))
@@ -203,7 +203,7 @@ def _band_shares(index, seed, count=5000):
         a, b = order[first], order[second]
         if a == b or paras.notice[a] == paras.notice[b]:
             continue
-        score = Indel.normalized_similarity(paras.texts[a], paras.texts[b]) * 100
+        score = Indel.normalized_similarity(paras[a], paras[b]) * 100
         band = next(band for band in BANDS if band[0] <= score < band[1])
         found[f"{band[0]}-{band[1]}"] += 1
         drawn += 1

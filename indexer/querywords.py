@@ -29,6 +29,11 @@ class QueryWords:
     stopwords: frozenset  # folded words
     figures: frozenset = frozenset()  # folded words that ask how many or how much (多少, 几个)
 
+    @property
+    def filler(self):
+        """Words that are no content of a query: stop words and figure words."""
+        return self.stopwords | self.figures
+
     def question_phrases(self):
         """The role words that ask something, longest first: those read inside a word typed without spaces."""
         return sorted((w for w in self.roles if any(q in w for q in self.questions)), key=len, reverse=True)

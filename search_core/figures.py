@@ -10,6 +10,7 @@ figures above those that do not, and a figure of the thing asked about
 for it (`POOL`), so the cost does not grow with the index.
 """
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -48,10 +49,14 @@ def boost(text, counted):
     """How much a paragraph's folded text answers a how-many question: COUNTED_BOOST, FIGURE_BOOST or 1."""
     if not FIGURE.search(text):
         return 1.0
-    thing = re.escape(counted)
-    if counted and re.search(f"{NUMBER}(?:{MEASURE}{GAP})?{thing}|{thing}{GAP}{FIGURE.pattern}", text):
-        return COUNTED_BOOST
-    return FIGURE_BOOST
+    return COUNTED_BOOST if counted and _counted(counted).search(text) else FIGURE_BOOST
+
+
+@functools.lru_cache(maxsize=64)
+def _counted(thing):
+    """A figure of `thing`: 25个问题, 34个具体问题, 20人 (the thing its own measure), 问题整改5个."""
+    thing = re.escape(thing)
+    return re.compile(f"{NUMBER}(?:{MEASURE}{GAP})?{thing}|{thing}{GAP}{FIGURE.pattern}")
 
 
 @dataclass(frozen=True)

@@ -157,8 +157,7 @@ def _trimmed(text, vocabulary):
 
 def _only_stopwords(terms, vocabulary):
     """A clause of filler words only (的, 怎么): left out of a query that has content."""
-    filler = vocabulary.stopwords | vocabulary.figures
-    return all(_loose(t) and all(w in filler for w in words(t.text)) for t in terms)
+    return all(_loose(t) and all(w in vocabulary.filler for w in words(t.text)) for t in terms)
 
 
 def _concepts(text, vocabulary, thesaurus):
@@ -188,4 +187,4 @@ def _word_concepts(text, vocabulary):
     that is one character is still searched, as typed.
     """
     return [Concept(w) for w in words(text)
-            if w not in vocabulary.stopwords and w not in vocabulary.figures and len(w) > 1]
+            if w not in vocabulary.filler and len(w) > 1]

@@ -575,7 +575,8 @@ def _by_parts(plan, masks, snap):
             continue
         # Only a word typed alone: in a longer term (固定资产没入账) the other words already make partial matches.
         for concept in dict.fromkeys(concepts[0] for concepts in clause.concepts if len(concepts) == 1):
-            if len(concept.text) < 3 or np.count_nonzero(masks.concept(concept)) >= FEW_MATCHES:
+            held_whole = np.count_nonzero(masks.concept(concept)) if len(concept.text) >= 3 else FEW_MATCHES
+            if held_whole >= FEW_MATCHES:
                 continue
             parts = [p for p in _tiling(concept.text) if np.count_nonzero(masks.concept(Concept(p))) <= common]
             if not parts:
@@ -586,7 +587,7 @@ def _by_parts(plan, masks, snap):
                 together &= ~masks.term(term)
             if together.any():
                 held = "”“".join(parts)
-                plan.notes.append(f"“{concept.text}”只见于 {np.count_nonzero(masks.concept(concept))} 段："
+                plan.notes.append(f"“{concept.text}”只见于 {held_whole} 段："
                                   f"也列出含“{held}”的段落。")
 
 

@@ -94,10 +94,13 @@ class Masks:
 
     def parts(self, parts):
         """Where every one of the concepts stands."""
-        together = self.concept(parts[0]).copy()
-        for part in parts[1:]:
-            together &= self.concept(part)
-        return together
+        key = tuple(parts)
+        if key not in self._concepts:
+            together = self.concept(parts[0]).copy()
+            for part in parts[1:]:
+                together &= self.concept(part)
+            self._concepts[key] = together
+        return self._concepts[key]
 
     def concept(self, concept):
         """Where the concept or one of its synonyms stands, as a word does (text or headings).
