@@ -179,6 +179,39 @@ def test_signatures_computed_a_few_paragraphs_at_a_time_are_the_same(planted_ind
         assert np.array_equal(np.load(written / f"{name}.npy"), np.load(gen / duplicates.FOLDER / f"{name}.npy")), name
 
 
+def test_the_pairs_of_some_buckets_are_the_candidate_pairs_in_them():
+    """An update pairs afresh only the buckets its new and removed paragraphs are in (`touched_pairs`): with every
+    bucket touched that is all the candidate pairs; with a few, exactly the candidate pairs inside those.
+
+    Keys drawn from a small range, so that buckets are large and texts repeat, as in a corpus of templates.
+    """
+    rng = np.random.default_rng(5)
+    count = 3000
+    text = rng.integers(0, 2000, count)  # which text each paragraph has: its hash and its band keys
+    hashes = text.astype(np.uint64) * np.uint64(0x9E3779B97F4A7C15)
+    keys = (rng.integers(0, 400, (2000, duplicates.BANDS)).astype(np.uint64) * np.uint64(0x100000001B3))[text]
+    every = duplicates.candidate_pairs(keys, hashes)
+    assert len(every) > 3000
+    all_keys = [np.unique(keys[:, band]) for band in range(duplicates.BANDS)]
+    assert np.array_equal(duplicates.touched_pairs(keys, hashes, np.unique(hashes), all_keys),
+                          every[:, 0] * count + every[:, 1])
+    # A few paragraphs' buckets: every candidate pair sharing one of those buckets, and no other.
+    some = np.arange(0, count, 7)
+    touched_hashes = np.unique(hashes[some])
+    touched_keys = [np.unique(keys[some, band]) for band in range(duplicates.BANDS)]
+    found = set(duplicates.touched_pairs(keys, hashes, touched_hashes, touched_keys).tolist())
+    # The same, the slow way: identical texts each with the next; in each touched band bucket of the first
+    # paragraphs of their texts, each with the bucket's first and with the one before it.
+    same_text = [[i for i in range(count) if hashes[i] == h] for h in touched_hashes.tolist()]
+    expected = {x * count + y for group in same_text for x, y in zip(group, group[1:])}
+    firsts = sorted({h: i for i, h in reversed(list(enumerate(hashes.tolist())))}.values())
+    for band in range(duplicates.BANDS):
+        for k in touched_keys[band].tolist():
+            bucket = [i for i in firsts if keys[i, band] == k]
+            expected |= {x * count + y for at, y in enumerate(bucket[1:], 1) for x in (bucket[0], bucket[at - 1])}
+    assert found == expected and len(found) > 500
+
+
 def store_segments(gen):
     return [p for p in (gen / "arrays").iterdir() if p.is_dir()]
 

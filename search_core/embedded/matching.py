@@ -149,10 +149,14 @@ def heading_depths(seg, word, memo=None, segment_index=0):
     depths = np.full(seg.headings.count, np.iinfo(np.int32).max, dtype=np.int32)
     found = positions(seg.headings, word) if word and not any(c.isspace() for c in word) else np.zeros(0, np.int32)
     if len(found):
+        if len(word) == 1:
+            found = np.sort(found)  # `starting_with` gives them in no order
         owner = seg.headings.owners(found)
-        ends = seg.headings.starts[owner + 1]
+        # Positions ascend, so the last match in each path is the one nearest its end: the least depth.
+        last = np.flatnonzero(np.append(owner[1:] != owner[:-1], True))
+        owner, found = owner[last], found[last]
         breaks = seg.heading_breaks
-        np.minimum.at(depths, owner, (np.searchsorted(breaks, ends) - np.searchsorted(breaks, found)).astype(np.int32))
+        depths[owner] = np.searchsorted(breaks, seg.headings.starts[owner + 1]) - np.searchsorted(breaks, found)
     depths[depths == np.iinfo(np.int32).max] = -1
     if memo is not None:
         memo[key] = depths
