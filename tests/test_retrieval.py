@@ -155,3 +155,24 @@ def test_a_word_is_split_into_the_longest_words_that_tile_it():
     assert engine._tiling("整改领导小组") == ["整改", "领导小组"]
     assert engine._tiling("专题民主生活会") == ["专题", "民主生活会"]
     assert engine._tiling("整改台账") == ["整改", "台账"]
+
+
+@pytest.mark.parametrize("q", ["差旅费", "整改 台账 销号", "公车私用 整改", '"召开专题会议" 整改', "三重一大 -决策",
+                               "巡察组反馈了多少问题", "整改台账", "干部 OR 党员"])
+def test_the_tiers_are_the_same_over_the_candidates_alone_or_over_every_paragraph(backend, q, monkeypatch):
+    """Retrieval works over the paragraphs some mask holds, or over all of them once most are candidates
+    (`SPARSE_SHARE`): the matches, their tier and coverage, and the paragraphs kept aside are the same either way."""
+    from search_core.embedded import retrieval
+
+    answers = []
+    for share in (1e-9, 1e9):  # never, then always, over every paragraph
+        monkeypatch.setattr(retrieval, "SPARSE_SHARE", share)
+        found = []
+        original = retrieval.retrieve
+        monkeypatch.setattr(engine, "retrieve", lambda *a: found.append(original(*a)) or found[-1])
+        result = backend.search(SearchRequest(q=q, per_page=50))
+        got = found[0]
+        answers.append((got.docs.tolist(), got.exact.tolist(), got.coverage.tolist(), got.below.tolist(),
+                        got.below_coverage.tolist(), [(h.notice_id, h.n, h.match) for h in result.hits]))
+    assert answers[0] == answers[1]
+    assert answers[0][0] or answers[0][3]

@@ -118,6 +118,9 @@ class Masks:
         return self._concepts[concept]
 
 
+#: The tiers are computed over the candidate paragraphs alone while they are fewer than 1 / SPARSE_SHARE of all.
+SPARSE_SHARE = 4
+
 #: A first page shorter than this is filled with related paragraphs (`search_core.embedded.engine`).
 MIN_RESULTS = 20
 
@@ -132,30 +135,37 @@ def retrieve(snap, plan, masks):
         return Retrieved(docs, np.ones(len(docs), bool), np.zeros(len(docs), np.float32), 0, allowed,
                          np.zeros(0, np.int64), np.zeros(0, np.float32))
     required = allowed.copy()  # a quoted phrase or a scoped term holds for partial matches too
-    union = np.zeros(snap.size, dtype=bool)  # every paragraph some mask of the plan holds
-    concepts_of = []  # per clause, the concepts that cover it
+    # Only the paragraphs some mask holds can match: the tiers are computed over those alone, not over every
+    # paragraph (at 100,000 notices, 4.8 M of them against a few hundred thousand candidates), unless so many
+    # are candidates that gathering them costs more than working on every paragraph.
+    union, dense = np.zeros(snap.size, dtype=bool), False
+
+    def add(mask):
+        nonlocal dense
+        if not dense:
+            np.logical_or(union, mask, out=union)
+            dense = np.count_nonzero(union) * SPARSE_SHARE > snap.size
+
+    literals, concepts_of = [], []  # per clause: where it is held as typed; the concepts that cover it
     for clause in plan.clauses:
+        literals.append(_either(masks, clause.terms))
+        add(literals[-1])
         held = masks.any(clause.terms)
-        literal = _either(masks, clause.terms)
-        union |= literal
         if clause.strict and held:
-            required &= literal
+            required &= literals[-1]
         elif clause.strict:
-            union |= masks.headings_instead(clause.terms)
+            add(masks.headings_instead(clause.terms))
         concepts_of.append(clause.fallback if clause.strict and not held else clause.concepts)
         for concept in (c for concepts in concepts_of[-1] for c in concepts):
-            union |= masks.concept(concept)
+            add(masks.concept(concept))
             if concept in clause.parts:
-                union |= masks.parts(clause.parts[concept])
-    # Only the paragraphs some mask holds can match: the tiers are computed over those alone, not over every
-    # paragraph (at 100,000 notices, 4.8 M of them against a few hundred thousand candidates).
-    at = np.flatnonzero(union & allowed)
-    exact = np.ones(len(at), dtype=bool)
-    coverage = np.zeros(len(at), dtype=np.float32)
-    for clause, concepts_of_clause in zip(plan.clauses, concepts_of):
-        literal = np.zeros(len(at), dtype=bool)
-        for term in clause.terms:
-            literal |= masks.term(term)[at]
+                add(masks.parts(clause.parts[concept]))
+    at = slice(None) if dense else np.flatnonzero(union & allowed)
+    size = snap.size if dense else len(at)
+    exact = allowed.copy() if dense else np.ones(size, dtype=bool)
+    coverage = np.zeros(size, dtype=np.float32)
+    for clause, literal, concepts_of_clause in zip(plan.clauses, literals, concepts_of):
+        literal = literal[at]
         exact &= literal
         if clause.strict and not masks.any(clause.terms):
             # A phrase no paragraph's text holds (a quoted problem title): the paragraphs under a
@@ -164,7 +174,7 @@ def retrieve(snap, plan, masks):
         else:
             covered = literal.astype(np.float32)
         for concepts in concepts_of_clause:
-            present = np.zeros(len(at), dtype=np.float32)
+            present = np.zeros(size, dtype=np.float32)
             for concept in concepts:
                 if concept in clause.parts:
                     present += np.maximum(masks.concept(concept)[at],
@@ -181,8 +191,9 @@ def retrieve(snap, plan, masks):
     partial = candidates & (coverage >= threshold - 1e-6)
     listed = exact | partial
     kept_below = candidates & ~partial
-    return Retrieved(at[listed], exact[listed], np.where(exact[listed], np.float32(n), coverage[listed]), n,
-                     required, at[kept_below], coverage[kept_below])
+    docs, below = (np.flatnonzero(listed), np.flatnonzero(kept_below)) if dense else (at[listed], at[kept_below])
+    return Retrieved(docs, exact[listed], np.where(exact[listed], np.float32(n), coverage[listed]), n,
+                     required, below, coverage[kept_below])
 
 
 def _either(masks, terms):
