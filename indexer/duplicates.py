@@ -23,9 +23,11 @@ Layout: ``GEN/duplicates/`` with the arrays named in `FILES` and `meta.json`
 (the notice ids the arrays index, the parameters, the clusters' boilerplate
 marks) and `DONE`. Paragraphs are named by (notice id, paragraph number), which
 do not change between generations, so an `update` reuses the band keys of every
-paragraph of an unchanged notice, computes only the new ones, verifies only the
-candidate pairs that involve a new paragraph, and keeps every pair whose two
-paragraphs are still there before it clusters again. The reading side is
+paragraph of an unchanged notice and computes only the new ones. Candidate
+pairs change only in the buckets a new or a removed paragraph is in
+(`touched_pairs`): there it verifies the pairs that became candidates, drops
+those that stopped being one, and keeps every other pair whose two paragraphs
+are still there before it clusters again. The reading side is
 `search_core.embedded.similar`.
 """
 
