@@ -21,7 +21,9 @@ def main(argv=None):
     args = parser.parse_args(argv)
 
     from . import create_app
-    from .serving import make_server
+    from .serving import make_server, share_malloc_arenas
+
+    share_malloc_arenas()  # before the index check's thread and waitress's workers exist
 
     try:
         values = config.check({"HOST": args.host, "PORT": args.port, "INDEX_DIR": args.index,
