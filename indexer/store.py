@@ -30,6 +30,7 @@ import os
 import re
 import shutil
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from filelock import FileLock, Timeout
@@ -44,6 +45,8 @@ WHOOSH = "whoosh"
 NOTICES = "notices.zst"
 NOTICES_DICT = "notices.zdict"
 FILES = "files.jsonl"
+#: Most files `check_hashes` reads at once (no more than the cores this process may use).
+HASH_THREADS = 4
 
 _OURS = re.compile(r"^(NOTICE_SEARCH_INDEX(\.tmp)?|current|\.lock|\.current-\d+|gen-\d{6}|building-[\d-]+)$")
 
@@ -246,18 +249,37 @@ def _sized_paths(gen, marker):
 
 
 def check_hashes(gen, marker, where=None):
-    """Refuse a generation a file of which differs from what it held when built; `where` picks the files to read."""
+    """Refuse a generation a file of which differs from what it held when built; `where` picks the files to read.
+
+    Files are hashed a few at a time in threads (hashlib lets go of the GIL): the
+    5 GB of 100,000 notices took 4.3 s in one, and an update checks them first.
+    The first damaged file in the marker's order is the one named.
+    """
     gen = Path(gen)
-    for relative, (size, digest) in marker["files"].items():
-        if where is not None and not where(relative):
-            continue
-        try:
-            with open(gen / relative, "rb") as data:
-                found = hashlib.file_digest(data, "sha256").hexdigest()
-        except OSError as exc:
-            raise IndexUnavailable(_damaged(gen, relative, f"cannot be read ({exc.strerror})")) from None
-        if found != digest:
-            raise IndexUnavailable(_damaged(gen, relative, "changed since it was built"))
+    wanted = [(relative, digest) for relative, (_size, digest) in marker["files"].items()
+              if where is None or where(relative)]
+    with ThreadPoolExecutor(max_workers=min(HASH_THREADS, _cores())) as pool:
+        for (relative, digest), found in zip(wanted, pool.map(lambda item: _digest(gen / item[0]), wanted)):
+            if isinstance(found, OSError):
+                raise IndexUnavailable(_damaged(gen, relative, f"cannot be read ({found.strerror})")) from None
+            if found != digest:
+                raise IndexUnavailable(_damaged(gen, relative, "changed since it was built"))
+
+
+def _cores():
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not Linux
+        return os.cpu_count() or 1
+
+
+def _digest(path):
+    """A file's SHA-256, or the OSError reading it raised."""
+    try:
+        with open(path, "rb") as data:
+            return hashlib.file_digest(data, "sha256").hexdigest()
+    except OSError as exc:
+        return exc
 
 
 def check_files(gen, marker):
