@@ -241,6 +241,7 @@ def _touched_both(keys, hashes, reused, where, touched_hashes, touched_keys):
     a, b = where[before // old_count], where[before % old_count]
     return now, pair_codes(np.stack([a, b], axis=1)[(a >= 0) & (b >= 0)], count)
 
+
 def _among(values, wanted):
     """Whether each value (uint64) is one of `wanted` (ascending, distinct).
 

@@ -45,7 +45,7 @@ WHOOSH = "whoosh"
 NOTICES = "notices.zst"
 NOTICES_DICT = "notices.zdict"
 FILES = "files.jsonl"
-#: Most files `check_hashes` reads at once (no more than the cores this process may use).
+#: Files `check_hashes` reads at once.
 HASH_THREADS = 4
 
 _OURS = re.compile(r"^(NOTICE_SEARCH_INDEX(\.tmp)?|current|\.lock|\.current-\d+|gen-\d{6}|building-[\d-]+)$")
@@ -258,19 +258,12 @@ def check_hashes(gen, marker, where=None):
     gen = Path(gen)
     wanted = [(relative, digest) for relative, (_size, digest) in marker["files"].items()
               if where is None or where(relative)]
-    with ThreadPoolExecutor(max_workers=min(HASH_THREADS, _cores())) as pool:
+    with ThreadPoolExecutor(max_workers=HASH_THREADS) as pool:
         for (relative, digest), found in zip(wanted, pool.map(lambda item: _digest(gen / item[0]), wanted)):
             if isinstance(found, OSError):
                 raise IndexUnavailable(_damaged(gen, relative, f"cannot be read ({found.strerror})")) from None
             if found != digest:
                 raise IndexUnavailable(_damaged(gen, relative, "changed since it was built"))
-
-
-def _cores():
-    try:
-        return max(1, len(os.sched_getaffinity(0)))
-    except AttributeError:  # not Linux
-        return os.cpu_count() or 1
 
 
 def _digest(path):

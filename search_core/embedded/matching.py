@@ -146,7 +146,7 @@ def heading_depths(seg, word, memo=None, segment_index=0):
     key = ("depth", segment_index, word)
     if memo is not None and key in memo:
         return memo[key]
-    depths = np.full(seg.headings.count, np.iinfo(np.int32).max, dtype=np.int32)
+    depths = np.full(seg.headings.count, -1, dtype=np.int32)
     found = positions(seg.headings, word) if word and not any(c.isspace() for c in word) else np.zeros(0, np.int32)
     if len(found):
         if len(word) == 1:
@@ -157,7 +157,6 @@ def heading_depths(seg, word, memo=None, segment_index=0):
         owner, found = owner[last], found[last]
         breaks = seg.heading_breaks
         depths[owner] = np.searchsorted(breaks, seg.headings.starts[owner + 1]) - np.searchsorted(breaks, found)
-    depths[depths == np.iinfo(np.int32).max] = -1
     if memo is not None:
         memo[key] = depths
     return depths

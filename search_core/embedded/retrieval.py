@@ -68,29 +68,27 @@ class Masks:
         """Whether any live paragraph holds one of the terms."""
         return any(self.term(t).any() for t in terms)
 
-    def count(self, terms):
-        """Live paragraphs holding one of the terms."""
+    def either(self, terms):
+        """Where one of the terms matches (a new mask)."""
         mask = np.zeros(self.snap.size, dtype=bool)
         for term in terms:
             mask |= self.term(term)
-        return int(mask.sum())
+        return mask
+
+    def count(self, terms):
+        """Live paragraphs holding one of the terms."""
+        return int(self.either(terms).sum())
 
     def count_all(self, clauses):
         """Live paragraphs holding one term of every clause ([[Term]])."""
         mask = self.snap.live.copy()
         for terms in clauses:
-            either = np.zeros(self.snap.size, dtype=bool)
-            for term in terms:
-                either |= self.term(term)
-            mask &= either
+            mask &= self.either(terms)
         return int(mask.sum())
 
     def headings_instead(self, terms):
         """Where the terms stand in a heading above the paragraph, for phrases that no text holds."""
-        mask = np.zeros(self.snap.size, dtype=bool)
-        for term in terms:
-            mask |= self.term(Term(term.text, ("headings",)))
-        return mask
+        return self.either([Term(term.text, ("headings",)) for term in terms])
 
     def parts(self, parts):
         """Where every one of the concepts stands."""
@@ -148,14 +146,14 @@ def retrieve(snap, plan, masks):
 
     literals, concepts_of = [], []  # per clause: where it is held as typed; the concepts that cover it
     for clause in plan.clauses:
-        literals.append(_either(masks, clause.terms))
+        literals.append(masks.either(clause.terms))
         add(literals[-1])
-        held = masks.any(clause.terms)
-        if clause.strict and held:
+        unheld = clause.strict and not literals[-1].any()  # a phrase no paragraph's text holds
+        if clause.strict and not unheld:
             required &= literals[-1]
-        elif clause.strict:
+        elif unheld:
             add(masks.headings_instead(clause.terms))
-        concepts_of.append(clause.fallback if clause.strict and not held else clause.concepts)
+        concepts_of.append(clause.fallback if unheld else clause.concepts)
         for concept in (c for concepts in concepts_of[-1] for c in concepts):
             add(masks.concept(concept))
             if concept in clause.parts:
@@ -165,9 +163,10 @@ def retrieve(snap, plan, masks):
     exact = allowed.copy() if dense else np.ones(size, dtype=bool)
     coverage = np.zeros(size, dtype=np.float32)
     for clause, literal, concepts_of_clause in zip(plan.clauses, literals, concepts_of):
+        unheld = clause.strict and not literal.any()
         literal = literal[at]
         exact &= literal
-        if clause.strict and not masks.any(clause.terms):
+        if unheld:
             # A phrase no paragraph's text holds (a quoted problem title): the paragraphs under a
             # heading holding it first, then those holding its words, as if it were not quoted.
             covered = masks.headings_instead(clause.terms)[at].astype(np.float32)
@@ -194,11 +193,3 @@ def retrieve(snap, plan, masks):
     docs, below = (np.flatnonzero(listed), np.flatnonzero(kept_below)) if dense else (at[listed], at[kept_below])
     return Retrieved(docs, exact[listed], np.where(exact[listed], np.float32(n), coverage[listed]), n,
                      required, below, coverage[kept_below])
-
-
-def _either(masks, terms):
-    """Where any of the terms matches."""
-    mask = np.zeros(masks.snap.size, dtype=bool)
-    for term in terms:
-        mask |= masks.term(term)
-    return mask
