@@ -1,7 +1,7 @@
 """Where the time goes: cProfile of a build, and a per-phase timing of every benchmark query.
 
     python bench/profiling.py build --data DIR --index DIR [--top 30]
-    python bench/profiling.py query --index DIR [--top 30]
+    python bench/profiling.py query --index DIR [--top 30] [--passes 2]
     python bench/profiling.py open --index DIR
 
 `open` times what a server does before its first answer on an existing index, step by
@@ -9,8 +9,8 @@ step in this process (opening the snapshot: near-copy arrays, facet arrays, orde
 the warm-up: page cache, lexicon), and then as `bench/run.py` measures it: a
 `notice-search serve` started and asked until it answers (server start to first answer).
 
-`query` wraps the engine's phases that exist in this version of search_core/embedded/engine.py
-(substring matching, BM25 scoring, facet counting, ordering, hit rendering) with timers, runs
+`query` wraps the query path's phases that exist in this version (`PHASES`: interpretation, substring
+matching, retrieval, BM25 scoring, facet counting, ordering, hit rendering, suggestions) with timers, runs
 the queries of bench/queries.py once, cold, and prints each phase's share and the
 slowest queries; then a cProfile of a second pass. Nothing in indexer/ or search_app/
 is changed on disk: the timers are installed in this process only.
@@ -19,6 +19,7 @@ is changed on disk: the timers are installed in this process only.
 import argparse
 import cProfile
 import functools
+import importlib
 import io
 import pstats
 import sys
@@ -31,13 +32,24 @@ sys.path.insert(1, str(Path(__file__).resolve().parent.parent))
 
 from queries import QUERIES  # noqa: E402
 
-#: (dotted name in search_core.embedded.engine, label); a name missing in this version is skipped.
-PHASES = (("term_mask", "match: bigram positions"),
-          ("Ranker.scores", "rank: BM25 from the arrays"),
-          ("FacetCounter.counts", "facet counts"),
-          ("EmbeddedBackend._facet", "facet values and labels"),
-          ("_Match.ordered", "order: top k"),
-          ("EmbeddedBackend._hit", "hits: text, highlight"))
+#: (module, name in it, label) of the phases timed; a name missing in this version is skipped. A function is
+#: replaced wherever a module of the project bound it (`from .matching import term_mask`). Phases nest: term
+#: masks are found inside retrieval and the stand-ins, heading depths inside ranking, so shares add up past 100%.
+PHASES = (("search_core.embedded.engine", "EmbeddedBackend.loaded", "open check: file sizes"),
+          ("search_core.interpret", "interpret", "interpret: words, concepts, synonyms"),
+          ("search_core.embedded.engine", "_stand_in", "stand-ins: typos, inner words"),
+          ("search_core.embedded.engine", "_by_parts", "parts of rare words"),
+          ("search_core.embedded.matching", "term_mask", "match: term masks (nested)"),
+          ("search_core.embedded.matching", "heading_docs", "match: heading paths (nested)"),
+          ("search_core.embedded.retrieval", "retrieve", "retrieve: tiers and coverage"),
+          ("search_core.embedded.ranking", "Ranker.scores", "rank: BM25, headings, titles"),
+          ("search_core.embedded.matching", "heading_depths", "rank: heading depths (nested)"),
+          ("search_core.embedded.counting", "FacetCounter.counts", "facet counts"),
+          ("search_core.embedded.engine", "EmbeddedBackend._facet", "facet values and labels"),
+          ("search_core.embedded.engine", "_Match.ordered", "order: top k"),
+          ("search_core.embedded.engine", "EmbeddedBackend._hit", "hits: text, highlight"),
+          ("search_core.embedded.engine", "_suggestions", "suggestions"),
+          ("search_core.embedded.engine", "_related", "related paragraphs"))
 
 
 def print_stats(profile, top):
@@ -66,7 +78,10 @@ def cmd_build(args):
 
 
 def time_calls(owner, name, label, *totals):
-    """Replace `owner.name` with a wrapper that adds each call's seconds to `label` in every dict of `totals`."""
+    """Replace `owner.name` with a wrapper that adds each call's seconds to `label` in every dict of `totals`.
+
+    A module-level function is also replaced in every module of the project that imported it by name.
+    """
     method = getattr(owner, name)
 
     @functools.wraps(method)
@@ -78,6 +93,11 @@ def time_calls(owner, name, label, *totals):
             for spent in totals:
                 spent[label] = spent.get(label, 0.0) + time.perf_counter() - started
     setattr(owner, name, wrapper)
+    if isinstance(owner, type(sys)):
+        for module in list(sys.modules.values()):
+            if getattr(module, "__name__", "").startswith(("search_core", "indexer")) \
+                    and getattr(module, name, None) is method:
+                setattr(module, name, wrapper)
 
 
 def cmd_query(args):
@@ -86,9 +106,9 @@ def cmd_query(args):
 
     spent = defaultdict(float)
     current = {}
-    for dotted, label in PHASES:
+    for module_name, dotted, label in PHASES:
         *owner_path, name = dotted.split(".")
-        owner = search
+        owner = importlib.import_module(module_name)
         for part in owner_path:
             owner = getattr(owner, part, None)
         if owner is not None and hasattr(owner, name):
@@ -97,6 +117,10 @@ def cmd_query(args):
     engine = search.EmbeddedBackend(args.index)
     engine.warm()  # as the server and bench/ours.py open it: the arrays read, jieba loaded
     print(f"open: {time.perf_counter() - t0:.2f} s")
+    for _ in range(args.passes - 1):  # untimed passes first: the last one is timed
+        for kind, q, filters in QUERIES:
+            engine.search(SearchRequest(q=q, filters=filters))
+    spent.clear()
     rows, total = [], 0.0
     for kind, q, filters in QUERIES:
         current.clear()
@@ -105,9 +129,13 @@ def cmd_query(args):
         ms = (time.perf_counter() - t0) * 1000
         total += ms
         rows.append((ms, kind, q, filters, result.total, {k: v * 1000 for k, v in current.items()}))
-    print(f"\n{len(QUERIES)} queries, cold: {total:.0f} ms in all")
+    timings = sorted(r[0] for r in rows)
+    print(f"\n{len(QUERIES)} queries, pass {args.passes} ({'cold' if args.passes == 1 else 'warm'}): {total:.0f} ms "
+          f"in all, p50 {timings[len(timings) // 2]:.1f} ms, p95 {timings[int(len(timings) * 0.95)]:.1f} ms")
+    print(f"  {'phase':40s} {'in all':>8s}  {'share':>6s}  {'a query':>8s}")
     for label, seconds in sorted(spent.items(), key=lambda kv: -kv[1]):
-        print(f"  {label:35s} {seconds * 1000:8.0f} ms  {100 * seconds * 1000 / total:5.1f}%")
+        print(f"  {label:40s} {seconds * 1000:5.0f} ms  {100 * seconds * 1000 / total:5.1f}%  "
+              f"{seconds * 1000 / len(QUERIES):5.2f} ms")
     print("\nslowest queries (ms: phase breakdown):")
     for ms, kind, q, filters, hits, phases in sorted(rows, key=lambda r: -r[0])[:args.slowest]:
         parts = ", ".join(f"{k.split(':')[0]} {v:.0f}" for k, v in sorted(phases.items(), key=lambda kv: -kv[1]))
@@ -160,6 +188,7 @@ def main(argv=None):
     p.add_argument("--index", required=True)
     p.add_argument("--top", type=int, default=30)
     p.add_argument("--slowest", type=int, default=15)
+    p.add_argument("--passes", type=int, default=1, help="passes over the queries; the last is timed (default 1: cold)")
     p.set_defaults(func=cmd_query)
     p = sub.add_parser("open")
     p.add_argument("--index", required=True)

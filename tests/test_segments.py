@@ -12,6 +12,7 @@ from conftest import NOTICES
 from indexer import arrays, catalog, store, writers
 from indexer.build import rebuild
 from indexer.parsing import parse_file
+from search_core.embedded.counting import NoticeRuns, value_bits
 from search_core.embedded.engine import EmbeddedBackend
 from search_core.facets import FACETS
 from search_core.results import SearchRequest
@@ -76,7 +77,7 @@ def test_notice_counts_per_value_agree_with_counting_by_hand(many_segments):
     rng = np.random.default_rng(7)
     for name in [f.name for f in FACETS if f.kind in ("paragraph", "paragraph_set")]:
         codes = snap.facets[name]
-        for share in (0.05, 0.5, 1.0):
+        for share in (0, 0.05, 0.5, 1.0):
             docs = np.flatnonzero(snap.live & (rng.random(snap.size) < share))
             by_hand = [set() for _ in codes.values]
             for doc, notice in zip(docs.tolist(), snap.notice_of[docs].tolist()):
@@ -84,9 +85,9 @@ def test_notice_counts_per_value_agree_with_counting_by_hand(many_segments):
                 for v in (value if isinstance(value, list) else [value] if value else []):
                     by_hand[codes.index[v]].add(notice)
             expected = [len(s) for s in by_hand]
-            assert codes.notice_counts(docs, snap.notice_of[docs], len(snap.catalog)).tolist() == expected
+            assert codes.notice_counts(docs, NoticeRuns(snap.notice_of[docs])).tolist() == expected
             shuffled = rng.permutation(docs)  # a notice's documents no longer in one run
-            assert codes.notice_counts(shuffled, snap.notice_of[shuffled], len(snap.catalog)).tolist() == expected
+            assert codes.notice_counts(shuffled, NoticeRuns(snap.notice_of[shuffled])).tolist() == expected
 
 
 def test_the_stored_forms_read_back_what_was_written(many_segments, notices_folder):
@@ -109,3 +110,17 @@ def test_the_stored_forms_read_back_what_was_written(many_segments, notices_fold
     for folder in (gen / arrays.FOLDER).iterdir():
         weights = np.load(folder / "word_weights.npy")
         assert weights.dtype == np.float16 and not (folder / "text_codes.npy").exists()
+
+
+def test_notice_counts_of_values_past_one_word_of_bits():
+    # No facet of the shipped notices has more than 64 values; a taxonomy that grows past them keeps its counts.
+    values = [(0,), (63,), (64,), (70, 0), ()]
+    bits = value_bits(values, 71)
+    assert bits.shape == (6, 2)
+    codes = np.array([0, 2, 3, 3, 1, 4, 2, 5])  # documents' codes (5: the row of no value)
+    notices = np.array([0, 0, 0, 1, 1, 1, 2, 2])
+    expected = np.zeros(71, np.int64)
+    expected[[0, 63, 64, 70]] = [2, 1, 2, 2]
+    assert NoticeRuns(notices).count(bits[codes], 71).tolist() == expected.tolist()
+    order = np.array([7, 3, 0, 5, 1, 6, 2, 4])  # the same documents in no order
+    assert NoticeRuns(notices[order]).count(bits[codes[order]], 71).tolist() == expected.tolist()

@@ -28,39 +28,58 @@ def _concat(parts, dtype=np.int32):
 
 
 def value_bits(codes, n_values):
-    """Per code (a tuple of value indexes each), its values as bits: (codes + 1, words) uint64, the last row 0.
-
-    The last row is what code -1 (no value) picks.
-    """
+    """Per code (a tuple of value indexes each), its values as bits; the last row, 0, is what code -1 (no value)
+    picks. One uint64 per code while the values fit in one (every facet so far), else a row of them."""
     words = max(1, -(-n_values // 64))
     bits = np.zeros((len(codes) + 1, words), dtype=np.uint64)
     for row, values in enumerate(codes):
         for v in values:
             bits[row, v // 64] |= np.uint64(1) << np.uint64(v % 64)
-    return bits
+    return np.ascontiguousarray(bits[:, 0]) if words == 1 else bits
 
 
-def notices_per_value(bits, notices, n_values):
-    """How many distinct notices have each value, from each matching document's value bits and notice.
+class NoticeRuns:
+    """Matching documents grouped by notice, found once per set of documents and shared by every paragraph
+    facet's notice counts.
 
-    A notice's paragraphs are consecutive documents, so the bits are OR-ed over
-    each run of one notice (`reduceat`, linear in the matches); a notice seen in
-    more than one run is merged after a sort of the runs (few). The dense
-    notice × value table this replaces cost notices × combinations of memory per
-    call, which at 100,000 notices was most of a broad query's time.
+    A notice's paragraphs are consecutive documents, so each run of one notice
+    is a `reduceat` slice (linear in the matches); a notice seen in more than
+    one run (documents in no order) is merged after a sort of the runs (few).
+    The dense notice × value table this replaces cost notices × combinations
+    of memory per call, which at 100,000 notices was most of a broad query's time.
     """
-    if not n_values or not len(notices):
-        return np.zeros(n_values, np.int64)
-    starts = np.flatnonzero(np.concatenate(([True], notices[1:] != notices[:-1])))
-    runs = np.bitwise_or.reduceat(bits, starts, axis=0)
-    owners = notices[starts]
-    if len(owners) > 1 and not (owners[1:] > owners[:-1]).all():
-        order = np.argsort(owners, kind="stable")
-        owners = owners[order]
-        firsts = np.flatnonzero(np.concatenate(([True], owners[1:] != owners[:-1])))
-        runs = np.bitwise_or.reduceat(runs[order], firsts, axis=0)
-    held = np.unpackbits(runs.view(np.uint8), axis=1, bitorder="little")
-    return held.sum(axis=0, dtype=np.int64)[:n_values]
+
+    def __init__(self, notices):
+        """`notices`: the catalog index of each matching document."""
+        self.empty = not len(notices)
+        self.order = self.firsts = None
+        if self.empty:
+            return
+        self.starts = np.flatnonzero(np.concatenate(([True], notices[1:] != notices[:-1])))
+        owners = notices[self.starts]
+        if len(owners) > 1 and not (owners[1:] > owners[:-1]).all():
+            self.order = np.argsort(owners, kind="stable")
+            owners = owners[self.order]
+            self.firsts = np.flatnonzero(np.concatenate(([True], owners[1:] != owners[:-1])))
+
+    def count(self, bits, n_values):
+        """How many distinct notices have each value, from each matching document's value bits (`value_bits`)."""
+        counts = np.zeros(n_values, np.int64)
+        if self.empty or not n_values:
+            return counts
+        held = np.bitwise_or.reduceat(bits, self.starts, axis=0)  # per run, then per notice
+        if self.order is not None:
+            held = np.bitwise_or.reduceat(held[self.order], self.firsts, axis=0)
+        held = held.reshape(len(held), -1)
+        for word in range(held.shape[1]):
+            column = np.ascontiguousarray(held[:, word])
+            present = int(np.bitwise_or.reduce(column))
+            while present:  # only the values some match holds: a handful of a facet's dozens
+                bit = (present & -present).bit_length() - 1
+                present &= present - 1
+                if word * 64 + bit < n_values:
+                    counts[word * 64 + bit] = np.count_nonzero(column & np.uint64(1 << bit))
+        return counts
 
 
 class _Codes:
@@ -103,11 +122,11 @@ class ParagraphCodes(_Codes):
         code = self.of_doc[doc]
         return self.values[code] if code >= 0 else ""
 
-    def notice_counts(self, docs, notices, n_notices):
-        """Notices with a matching paragraph of each value (`notices`: each of `docs`' notice)."""
+    def notice_counts(self, docs, runs):
+        """Notices with a matching paragraph of each value (`runs`: `docs` by notice, a `NoticeRuns`)."""
         if not hasattr(self, "_bits"):
             self._bits = value_bits([(i,) for i in range(len(self.values))], len(self.values))
-        return notices_per_value(self._bits[self.of_doc[docs]], notices, len(self.values))
+        return runs.count(self._bits[self.of_doc[docs]], len(self.values))
 
 
 class ParagraphSets(_Codes):
@@ -145,11 +164,11 @@ class ParagraphSets(_Codes):
     def value(self, doc):
         return list(self.combos[self.combo_of[doc]])
 
-    def notice_counts(self, docs, notices, n_notices):
-        """Notices with a matching paragraph of each value."""
+    def notice_counts(self, docs, runs):
+        """Notices with a matching paragraph of each value (`runs`: `docs` by notice, a `NoticeRuns`)."""
         if not hasattr(self, "_bits"):
             self._bits = value_bits([[self.index[v] for v in combo] for combo in self.combos], len(self.values))
-        return notices_per_value(self._bits[self.combo_of[docs]], notices, len(self.values))
+        return runs.count(self._bits[self.combo_of[docs]], len(self.values))
 
 
 class DuplicateCodes(ParagraphCodes):
@@ -217,6 +236,7 @@ class FacetCounter:
         self.snap, self.base, self.selections = snap, base, selections
         self._docs = {}  # frozenset of applied facets -> docnums
         self._per_notice = {}  # same key -> matches per notice
+        self._runs = {}  # same key -> the matches by notice (`NoticeRuns`)
 
     def _docs_for(self, name):
         applied = frozenset(n for n in self.selections if n != name)
@@ -241,4 +261,6 @@ class FacetCounter:
         paragraphs = codes.counts(docs, per_notice)
         if isinstance(codes, NoticeCodes):
             return paragraphs, codes.notice_counts(per_notice)
-        return paragraphs, codes.notice_counts(docs, self.snap.notice_of[docs], len(self.snap.catalog))
+        if applied not in self._runs:
+            self._runs[applied] = NoticeRuns(self.snap.notice_of[docs])
+        return paragraphs, codes.notice_counts(docs, self._runs[applied])

@@ -115,6 +115,22 @@ def common(wanted, among):
     return at[found], found
 
 
+def heading_positions(seg, part, memo=None, segment_index=0):
+    """(positions, paths): where `part` (no whitespace) starts in one segment's distinct heading paths, ascending,
+    and the path holding each. Found once per query (`memo`): matching asks which paths hold a word, ranking how
+    far up them it stands, and most words of a query are asked both."""
+    key = ("heading positions", segment_index, part)
+    if memo is not None and key in memo:
+        return memo[key]
+    found = positions(seg.headings, part)
+    if len(part) == 1:
+        found = np.sort(found)  # `starting_with` gives them in no order
+    located = (found, seg.headings.owners(found))
+    if memo is not None:
+        memo[key] = located
+    return located
+
+
 def heading_hits(seg, parts, pattern, memo=None, segment_index=0):
     """Which of one segment's distinct heading paths hold the term: a boolean per path.
 
@@ -125,7 +141,10 @@ def heading_hits(seg, parts, pattern, memo=None, segment_index=0):
     if memo is not None and key in memo:
         return memo[key]
     held = np.zeros(seg.headings.count, dtype=bool)
-    held[string_hits(seg.headings, parts, pattern)] = True
+    if len(parts) == 1:
+        held[heading_positions(seg, parts[0], memo, segment_index)[1]] = True
+    else:
+        held[string_hits(seg.headings, parts, pattern)] = True
     if memo is not None:
         memo[key] = held
     return held
@@ -147,16 +166,14 @@ def heading_depths(seg, word, memo=None, segment_index=0):
     if memo is not None and key in memo:
         return memo[key]
     depths = np.full(seg.headings.count, -1, dtype=np.int32)
-    found = positions(seg.headings, word) if word and not any(c.isspace() for c in word) else np.zeros(0, np.int32)
-    if len(found):
-        if len(word) == 1:
-            found = np.sort(found)  # `starting_with` gives them in no order
-        owner = seg.headings.owners(found)
-        # Positions ascend, so the last match in each path is the one nearest its end: the least depth.
-        last = np.flatnonzero(np.append(owner[1:] != owner[:-1], True))
-        owner, found = owner[last], found[last]
-        breaks = seg.heading_breaks
-        depths[owner] = np.searchsorted(breaks, seg.headings.starts[owner + 1]) - np.searchsorted(breaks, found)
+    if word and not any(c.isspace() for c in word):
+        found, owner = heading_positions(seg, word, memo, segment_index)
+        if len(found):
+            # Positions ascend, so the last match in each path is the one nearest its end: the least depth.
+            last = np.flatnonzero(np.append(owner[1:] != owner[:-1], True))
+            owner, found = owner[last], found[last]
+            breaks = seg.heading_breaks
+            depths[owner] = np.searchsorted(breaks, seg.headings.starts[owner + 1]) - np.searchsorted(breaks, found)
     if memo is not None:
         memo[key] = depths
     return depths
