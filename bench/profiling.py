@@ -3,8 +3,10 @@
     python bench/profiling.py build --data DIR --index DIR [--top 30]
     python bench/profiling.py query --index DIR [--top 30] [--passes 2]
     python bench/profiling.py open --index DIR
+    python bench/profiling.py update --data DIR --index COPY   (it updates COPY: make one with cp -al)
 
-`open` times what a server does before its first answer on an existing index, step by
+`update` times each step of a one-notice `notice-index update` in this process (`UPDATE_STEPS`),
+on an index it changes: give it a copy. `open` times what a server does before its first answer on an existing index, step by
 step in this process (opening the snapshot: near-copy arrays, facet arrays, orders; then
 the warm-up: page cache, lexicon), and then as `bench/run.py` measures it: a
 `notice-search serve` started and asked until it answers (server start to first answer).
@@ -20,6 +22,7 @@ import argparse
 import cProfile
 import functools
 import importlib
+import os
 import io
 import pstats
 import sys
@@ -78,7 +81,8 @@ def cmd_build(args):
 
 
 def time_calls(owner, name, label, *totals):
-    """Replace `owner.name` with a wrapper that adds each call's seconds to `label` in every dict of `totals`.
+    """Replace `owner.name` with a wrapper that adds each call's seconds to `label` in every dict of `totals`;
+    return what puts the original back.
 
     A module-level function is also replaced in every module of the project that imported it by name.
     """
@@ -92,27 +96,52 @@ def time_calls(owner, name, label, *totals):
         finally:
             for spent in totals:
                 spent[label] = spent.get(label, 0.0) + time.perf_counter() - started
-    setattr(owner, name, wrapper)
+    replaced = [owner]
     if isinstance(owner, type(sys)):
-        for module in list(sys.modules.values()):
-            if getattr(module, "__name__", "").startswith(("search_core", "indexer")) \
-                    and getattr(module, name, None) is method:
-                setattr(module, name, wrapper)
+        replaced += [module for module in list(sys.modules.values()) if module is not owner
+                     and getattr(module, "__name__", "").startswith(("search_core", "indexer"))
+                     and getattr(module, name, None) is method]
+    for where in replaced:
+        setattr(where, name, wrapper)
+
+    def undo():
+        for where in replaced:
+            setattr(where, name, method)
+    return undo
 
 
-def cmd_query(args):
-    from search_core.embedded import engine as search
-    from search_core.results import SearchRequest
-
-    spent = defaultdict(float)
-    current = {}
-    for module_name, dotted, label in PHASES:
+def time_steps(steps, *totals):
+    """`time_calls` for each (module, dotted name, label) of `steps` that exists; return what undoes them all."""
+    undos = []
+    for module_name, dotted, label in steps:
         *owner_path, name = dotted.split(".")
         owner = importlib.import_module(module_name)
         for part in owner_path:
             owner = getattr(owner, part, None)
         if owner is not None and hasattr(owner, name):
-            time_calls(owner, name, label, spent, current)
+            undos.append(time_calls(owner, name, label, *totals))
+
+    def undo():
+        for one in reversed(undos):
+            one()
+    return undo
+
+
+def cmd_query(args):
+
+    spent = defaultdict(float)
+    current = {}
+    undo = time_steps(PHASES, spent, current)
+    try:
+        _profile_queries(args, spent, current)
+    finally:
+        undo()
+
+
+def _profile_queries(args, spent, current):
+    from search_core.embedded import engine as search
+    from search_core.results import SearchRequest
+
     t0 = time.perf_counter()
     engine = search.EmbeddedBackend(args.index)
     engine.warm()  # as the server and bench/ours.py open it: the arrays read, jieba loaded
@@ -138,7 +167,7 @@ def cmd_query(args):
               f"{seconds * 1000 / len(QUERIES):5.2f} ms")
     print("\nslowest queries (ms: phase breakdown):")
     for ms, kind, q, filters, hits, phases in sorted(rows, key=lambda r: -r[0])[:args.slowest]:
-        parts = ", ".join(f"{k.split(':')[0]} {v:.0f}" for k, v in sorted(phases.items(), key=lambda kv: -kv[1]))
+        parts = ", ".join(f"{k} {v:.0f}" for k, v in sorted(phases.items(), key=lambda kv: -kv[1]) if v >= 0.5)
         print(f"  {ms:7.1f}  {kind:6s} {q} {filters or ''} ({hits} hits): {parts}")
     profile = cProfile.Profile()
     profile.enable()
@@ -176,6 +205,56 @@ def cmd_open(args):
           f"(RssAnon {status['RssAnon'] / 2**20:.0f} MB)")
 
 
+#: (module, name in it, label) of an update's steps, in the order they run; the near-copy step's own parts nest.
+UPDATE_STEPS = (("indexer.build", "_cannot_update", "check the live index (hash every file)"),
+                ("indexer.datafiles", "scan", "list and hash the data folder"),
+                ("indexer.build", "_parse_fresh", "parse the changed files"),
+                ("indexer.store", "link_whoosh", "hard-link the live files"),
+                ("indexer.writers", "apply_changes", "Whoosh: delete and add"),
+                ("indexer.catalog", "rewrite", "rewrite the catalog"),
+                ("indexer.writers", "write_new_arrays", "side-car arrays of the new segment"),
+                ("indexer.duplicates", "write", "near-copies in all"),
+                ("indexer.duplicates", "Paragraphs.__init__", "  near-copies: list the paragraphs"),
+                ("indexer.duplicates", "_previous", "  near-copies: load the previous arrays"),
+                ("indexer.duplicates", "_touched_both", "  near-copies: pairs of the touched buckets"),
+                ("indexer.duplicates", "similarities", "  near-copies: verify new pairs"),
+                ("indexer.duplicates", "clusters", "  near-copies: clusters"),
+                ("indexer.duplicates", "boilerplate_clusters", "  near-copies: boilerplate"),
+                ("indexer.build", "verify", "verify the new generation"),
+                ("indexer.datafiles", "write_entries", "write the file list"),
+                ("indexer.store", "write_marker", "write the marker (hash new files)"),
+                ("indexer.store", "switch_to", "switch to the new generation"))
+
+
+def cmd_update(args):
+    """Time one `notice-index update` step by step, in this process: one notice file of --data (the middle one,
+    as `bench/run.py` picks it) gets a new last paragraph, the index at --index is updated, the file is put back."""
+    import run
+
+    from indexer.build import update
+
+    spent = {}
+    undo = time_steps(UPDATE_STEPS, spent)
+    files = sorted(p for p in Path(args.data).rglob("*.txt") if p.is_file())
+    target = files[len(files) // 2]
+    original, stat = target.read_bytes(), target.stat()
+    try:
+        target.write_bytes(original + f"{run.UPDATE_MARK}（剖析）\n".encode())
+        started = time.perf_counter()
+        summary = update(args.data, args.index)
+        total = time.perf_counter() - started
+    finally:
+        target.write_bytes(original)
+        os.utime(target, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+        undo()
+    print(f"update of {target.name}: {total:.2f} s in this process ({summary.action}, {summary.generation}), "
+          "after the imports and before jieba is loaded")
+    for _module, _dotted, label in UPDATE_STEPS:
+        if label in spent:
+            print(f"  {label:45s} {spent[label]:6.2f} s")
+    print(f"  {'the rest':45s} {total - sum(v for k, v in spent.items() if not k.startswith(' ')):6.2f} s")
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True)
@@ -190,6 +269,10 @@ def main(argv=None):
     p.add_argument("--slowest", type=int, default=15)
     p.add_argument("--passes", type=int, default=1, help="passes over the queries; the last is timed (default 1: cold)")
     p.set_defaults(func=cmd_query)
+    p = sub.add_parser("update", help="step by step; it changes --index: give it a copy (cp -al)")
+    p.add_argument("--data", required=True)
+    p.add_argument("--index", required=True)
+    p.set_defaults(func=cmd_update)
     p = sub.add_parser("open")
     p.add_argument("--index", required=True)
     p.set_defaults(func=cmd_open)
