@@ -12,6 +12,8 @@ documents, with no Python loop over paragraphs:
   notice first, and that count is shared by every notice facet of a request.
 """
 
+import functools
+
 import numpy as np
 
 from ..facets import FACETS
@@ -53,6 +55,7 @@ class NoticeRuns:
         """`notices`: the catalog index of each matching document."""
         self.empty = not len(notices)
         self.order = self.firsts = None
+        self.owners = np.zeros(0, np.int64)
         if self.empty:
             return
         self.starts = np.flatnonzero(np.concatenate(([True], notices[1:] != notices[:-1])))
@@ -61,15 +64,25 @@ class NoticeRuns:
             self.order = np.argsort(owners, kind="stable")
             owners = owners[self.order]
             self.firsts = np.flatnonzero(np.concatenate(([True], owners[1:] != owners[:-1])))
+            owners = owners[self.firsts]
+        self.owners = owners
+
+    def union(self, bits):
+        """Each matching notice's values: the OR of its documents' value bits (`value_bits`), aligned with `owners`
+        (the distinct notices, ascending)."""
+        if self.empty:
+            return bits[:0]
+        held = np.bitwise_or.reduceat(bits, self.starts, axis=0)  # per run, then per notice
+        if self.order is not None:
+            held = np.bitwise_or.reduceat(held[self.order], self.firsts, axis=0)
+        return held
 
     def count(self, bits, n_values):
         """How many distinct notices have each value, from each matching document's value bits (`value_bits`)."""
         counts = np.zeros(n_values, np.int64)
         if self.empty or not n_values:
             return counts
-        held = np.bitwise_or.reduceat(bits, self.starts, axis=0)  # per run, then per notice
-        if self.order is not None:
-            held = np.bitwise_or.reduceat(held[self.order], self.firsts, axis=0)
+        held = self.union(bits)
         held = held.reshape(len(held), -1)
         for word in range(held.shape[1]):
             column = np.ascontiguousarray(held[:, word])
@@ -80,6 +93,13 @@ class NoticeRuns:
                 if word * 64 + bit < n_values:
                     counts[word * 64 + bit] = np.count_nonzero(column & np.uint64(1 << bit))
         return counts
+
+
+def bits_table(bits, n_values):
+    """Value bits (`value_bits`, one row per item) as a bool table, item × value."""
+    rows = bits.reshape(len(bits), -1)
+    return np.unpackbits(np.ascontiguousarray(rows).view(np.uint8), axis=1, bitorder="little")[:, :n_values] \
+        .astype(bool)
 
 
 class _Codes:
@@ -124,9 +144,12 @@ class ParagraphCodes(_Codes):
 
     def notice_counts(self, docs, runs):
         """Notices with a matching paragraph of each value (`runs`: `docs` by notice, a `NoticeRuns`)."""
-        if not hasattr(self, "_bits"):
-            self._bits = value_bits([(i,) for i in range(len(self.values))], len(self.values))
-        return runs.count(self._bits[self.of_doc[docs]], len(self.values))
+        return runs.count(self.bits[self.of_doc[docs]], len(self.values))
+
+    @functools.cached_property
+    def bits(self):
+        """Each code's value as bits (`value_bits`), for the notice counts."""
+        return value_bits([(i,) for i in range(len(self.values))], len(self.values))
 
 
 class ParagraphSets(_Codes):
@@ -166,9 +189,17 @@ class ParagraphSets(_Codes):
 
     def notice_counts(self, docs, runs):
         """Notices with a matching paragraph of each value (`runs`: `docs` by notice, a `NoticeRuns`)."""
-        if not hasattr(self, "_bits"):
-            self._bits = value_bits([[self.index[v] for v in combo] for combo in self.combos], len(self.values))
-        return runs.count(self._bits[self.combo_of[docs]], len(self.values))
+        return runs.count(self.bits[self.combo_of[docs]], len(self.values))
+
+    @functools.cached_property
+    def holding(self):
+        """Per value, the combinations that hold it (their indexes, ascending)."""
+        return [np.flatnonzero(self.members[:, i]) for i in range(len(self.values))]
+
+    @functools.cached_property
+    def bits(self):
+        """Each combination's values as bits (`value_bits`), for the notice counts and statistics."""
+        return value_bits([[self.index[v] for v in combo] for combo in self.combos], len(self.values))
 
 
 class DuplicateCodes(ParagraphCodes):
