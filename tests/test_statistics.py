@@ -9,9 +9,12 @@ import io
 from collections import Counter, defaultdict
 from urllib.parse import urlencode
 
+import numpy as np
 import pytest
 
 from conftest import rich_values
+from search_core.embedded.engine import EmbeddedBackend
+from search_core.results import SearchRequest
 
 SEARCHES = {
     "everything": ("", {}),
@@ -123,3 +126,26 @@ def test_compare_exports_a_notice_per_row(rich_client):
     assert rows[0][:3] == ["单位", "标题", "省份"] and rows[0][-1] == "链接"
     assert len(rows) - 1 == api(rich_client, "/api/compare", "差旅费", {})["notices"]
     assert all(not row[0].startswith(("=", "+", "@")) for row in rows[1:])
+
+
+@pytest.mark.parametrize("sort", ["relevance", "newest", "oldest"])
+@pytest.mark.parametrize("q", ["差旅费", "整改", "整改 措施", "", "公款吃喝", "\"召开专题会议\""])
+def test_compare_lists_notices_in_the_order_of_their_best_paragraph_among_the_results(rich, index_dir, q, sort):
+    # The comparison finds each notice's best paragraph without ordering every match; the reference orders them.
+    for index in (rich["index_dir"], index_dir):
+        backend = EmbeddedBackend(index)
+        request = SearchRequest(q=q, sort=sort)
+        match = backend._match(request)
+        ordered = match.snap.notice_of[match.docs[match.ordered()]]
+        _, first = np.unique(ordered, return_index=True)
+        expected = [match.snap.catalog[i]["id"] for i in ordered[np.sort(first)].tolist()]
+        result = backend.compare(request, limit=10_000)
+        assert [row.notice["id"] for row in result.rows] == expected
+        assert result.notices == len(expected)
+        for row in result.rows:  # a notice's matching paragraphs, each group in the notice's order
+            notice = match.snap.by_id[row.notice["id"]]
+            mine = match.snap.n_of[match.docs[match.snap.notice_of[match.docs] == notice]].tolist()
+            assert row.matches == len(mine) == sum(len(c) for c in row.cells.values()) + sum(row.more.values())
+            for cell in row.cells.values():
+                shown = [hit.n for hit in cell]
+                assert shown == sorted(shown) and set(shown) <= set(mine)

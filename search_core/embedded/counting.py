@@ -41,8 +41,8 @@ def value_bits(codes, n_values):
 
 
 class NoticeRuns:
-    """Matching documents grouped by notice, found once per set of documents and shared by every paragraph
-    facet's notice counts.
+    """Matching documents grouped by notice, found once per set of documents: for the paragraph facets' notice
+    counts, the statistics' notice × type table and the comparison's best paragraph of each notice.
 
     A notice's paragraphs are consecutive documents, so each run of one notice
     is a `reduceat` slice (linear in the matches); a notice seen in more than
@@ -59,6 +59,7 @@ class NoticeRuns:
         if self.empty:
             return
         self.starts = np.flatnonzero(np.concatenate(([True], notices[1:] != notices[:-1])))
+        self.sizes = np.diff(np.append(self.starts, len(notices)))  # documents in each run
         owners = notices[self.starts]
         if len(owners) > 1 and not (owners[1:] > owners[:-1]).all():
             self.order = np.argsort(owners, kind="stable")
@@ -67,15 +68,30 @@ class NoticeRuns:
             owners = owners[self.firsts]
         self.owners = owners
 
-    def union(self, bits):
-        """Each matching notice's values: the OR of its documents' value bits (`value_bits`), aligned with `owners`
-        (the distinct notices, ascending)."""
+    def reduce(self, ufunc, values):
+        """`ufunc` (np.bitwise_or, np.minimum…) reduced over each matching notice's documents' `values`, aligned
+        with `owners` (the distinct notices, ascending)."""
         if self.empty:
-            return bits[:0]
-        held = np.bitwise_or.reduceat(bits, self.starts, axis=0)  # per run, then per notice
+            return values[:0]
+        held = ufunc.reduceat(values, self.starts, axis=0)  # per run, then per notice
         if self.order is not None:
-            held = np.bitwise_or.reduceat(held[self.order], self.firsts, axis=0)
+            held = ufunc.reduceat(held[self.order], self.firsts, axis=0)
         return held
+
+    def union(self, bits):
+        """Each matching notice's values: the OR of its documents' value bits (`value_bits`), aligned with `owners`."""
+        return self.reduce(np.bitwise_or, bits)
+
+    def owner_of_documents(self):
+        """For each matching document, the index of its notice in `owners`."""
+        if self.empty:
+            return np.zeros(0, np.int64)
+        owner_of_run = np.arange(len(self.starts))
+        if self.order is not None:
+            is_first = np.zeros(len(self.starts), dtype=bool)
+            is_first[self.firsts] = True
+            owner_of_run[self.order] = np.cumsum(is_first) - 1
+        return np.repeat(owner_of_run, self.sizes)
 
     def count(self, bits, n_values):
         """How many distinct notices have each value, from each matching document's value bits (`value_bits`)."""

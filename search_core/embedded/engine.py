@@ -38,7 +38,7 @@ from ..query import WORD_FIELDS, Query, Term, parse
 from ..results import (CompareResult, CompareRow, FacetResult, FacetValue, Hit, SearchRequest, SearchResult,
                        StatsResult, Suggestion)
 from . import pagecache, statistics
-from .counting import DATE_RANGE, FacetCounter
+from .counting import DATE_RANGE, FacetCounter, NoticeRuns
 from .ranking import COMMON_WORD_SHARE, Ranker, by_rank, top
 from .retrieval import MIN_RESULTS, Masks, retrieve
 from .similar import Copy, DuplicateReport, MoreLikeThis, ReportLine, SimilarResult, differences, more_like_this
@@ -264,24 +264,26 @@ class EmbeddedBackend(Backend):
         if sort not in COMPARE_SORTS:
             raise QueryError(f"对比的排序方式“{sort}”无效，可用：{'、'.join(COMPARE_SORTS)}。")
         match = self._match(request)
-        snap = match.snap
-        order = match.ordered()
-        docs = match.docs[order]
-        notices = snap.notice_of[docs]
-        _, first = np.unique(notices, return_index=True)
-        ranked = notices[np.sort(first)].tolist()  # notices by their best paragraph
+        snap, docs = match.snap, match.docs
+        runs = NoticeRuns(snap.notice_of[docs])
+        owner_of = runs.owner_of_documents()
+        ranked = runs.owners[_by_best_paragraph(match, runs, owner_of)].tolist()
         if chosen:
             wanted = {snap.by_id[i] for i in chosen if i in snap.by_id}
             ranked = [i for i in ranked if i in wanted]
         ranked = _compare_order(snap, ranked, sort)[:limit]
+        # The documents of each notice, grouped: those of owner j are grouped[bounds[j]:bounds[j + 1]].
+        grouped = np.argsort(owner_of, kind="stable")  # one sorted run, unless a notice's documents are split
+        bounds = np.searchsorted(owner_of[grouped], np.arange(len(runs.owners) + 1))
         terms = match.highlighted()
         rows = []
         for index in ranked:
-            own = np.flatnonzero(notices == index)
+            j = int(np.searchsorted(runs.owners, index))
+            own = grouped[bounds[j]:bounds[j + 1]]
             own = own[np.argsort(snap.n_of[docs[own]], kind="stable")]  # in the notice's order
             cells, more = {group: [] for group in COMPARE_GROUPS}, {group: 0 for group in COMPARE_GROUPS}
             for i in own.tolist():
-                hit = _snippet(self._hit(snap, docs[i], match.scores[order[i]], bool(match.exact[order[i]]), terms, 0))
+                hit = _snippet(self._hit(snap, docs[i], match.scores[i], bool(match.exact[i]), terms, 0))
                 group = COMPARE_OF_ROLE.get(hit.role, "其他")
                 if len(cells[group]) < COMPARE_CELL:
                     cells[group].append(hit)
@@ -289,7 +291,7 @@ class EmbeddedBackend(Backend):
                     more[group] += 1
             entry = snap.catalog[index]
             rows.append(CompareRow(entry, snap.titles[index], cells, more, len(own), _completion(entry)))
-        return CompareResult(match.request, rows, len(first), sort, list(chosen),
+        return CompareResult(match.request, rows, len(runs.owners), sort, list(chosen),
                              round((time.perf_counter() - started) * 1000, 1))
 
     def all_hits(self, request, highlight=True):
@@ -624,6 +626,26 @@ def _compare_order(snap, ranked, sort):
                                                   for k in ("province", "city", "county")))
     rate = {i: _completion(snap.catalog[i]) for i in ranked}
     return sorted(ranked, key=lambda i: (rate[i] is None, -(rate[i] or 0)))
+
+
+def _by_best_paragraph(match, runs, owner_of):
+    """Indexes into `runs.owners` (the matching notices) in the order their best paragraphs have in the results.
+
+    A notice's best paragraph is its first in `_Match.ordered`: the least key, then the least tie-break. Found
+    per notice in one pass over the matches, not by ordering them all (1.3 M of them at 100,000 notices for a
+    broad word).
+    """
+    snap, docs = match.snap, match.docs
+    if match.by_relevance:
+        key = -match.scores
+    else:  # as `_Match.ordered` orders by date: exact matches first
+        key = match.rank[docs] + np.where(match.exact, 0, len(match.rank))
+    tiebreak = snap.tiebreak[docs]
+    best = runs.reduce(np.minimum, key)
+    tied = np.flatnonzero(key == best[owner_of])
+    tied = tied[np.argsort(tiebreak[tied], kind="stable")]
+    _, first = np.unique(owner_of[tied], return_index=True)  # every notice has one: its least tie-break
+    return np.lexsort((tiebreak[tied[first]], best))
 
 
 def _related(snap, ranker, match, retrieved, room):
