@@ -283,10 +283,11 @@ class EmbeddedBackend(Backend):
             own = own[np.argsort(snap.n_of[docs[own]], kind="stable")]  # in the notice's order
             cells, more = {group: [] for group in COMPARE_GROUPS}, {group: 0 for group in COMPARE_GROUPS}
             for i in own.tolist():
-                hit = _snippet(self._hit(snap, docs[i], match.scores[i], bool(match.exact[i]), terms, 0))
-                group = COMPARE_OF_ROLE.get(hit.role, "其他")
-                if len(cells[group]) < COMPARE_CELL:
-                    cells[group].append(hit)
+                roles = snap.facets["role"].value(docs[i])  # a hit's role, read before the hit is made
+                group = COMPARE_OF_ROLE.get(roles[0] if roles else "", "其他")
+                if len(cells[group]) < COMPARE_CELL:  # only the hits shown are made (read, marked)
+                    cells[group].append(_snippet(self._hit(snap, docs[i], match.scores[i], bool(match.exact[i]),
+                                                           terms, 0)))
                 else:
                     more[group] += 1
             entry = snap.catalog[index]
