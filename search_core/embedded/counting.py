@@ -47,8 +47,8 @@ class NoticeRuns:
     A notice's paragraphs are consecutive documents, so each run of one notice
     is a `reduceat` slice (linear in the matches); a notice seen in more than
     one run (documents in no order) is merged after a sort of the runs (few).
-    The dense notice × value table this replaces cost notices × combinations
-    of memory per call, which at 100,000 notices was most of a broad query's time.
+    No notice × value table is ever made: at 100,000 notices one costs notices ×
+    combinations of memory per request, most of a broad query's time.
     """
 
     def __init__(self, notices):
