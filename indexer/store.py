@@ -45,7 +45,7 @@ WHOOSH = "whoosh"
 NOTICES = "notices.zst"
 NOTICES_DICT = "notices.zdict"
 FILES = "files.jsonl"
-#: Files `check_hashes` reads at once.
+#: Files `check_hashes` reads at once when something waits for it (an update's check of the live index).
 HASH_THREADS = 4
 
 _OURS = re.compile(r"^(NOTICE_SEARCH_INDEX(\.tmp)?|current|\.lock|\.current-\d+|gen-\d{6}|building-[\d-]+)$")
@@ -248,17 +248,18 @@ def _sized_paths(gen, marker):
     return kept[1]
 
 
-def check_hashes(gen, marker, where=None):
+def check_hashes(gen, marker, where=None, threads=HASH_THREADS):
     """Refuse a generation a file of which differs from what it held when built; `where` picks the files to read.
 
-    Files are hashed a few at a time in threads (hashlib lets go of the GIL): the
-    5 GB of 100,000 notices took 4.3 s in one, and an update checks them first.
-    The first damaged file in the marker's order is the one named.
+    Files are hashed `threads` at a time (hashlib lets go of the GIL): the 5 GB
+    of 100,000 notices took 4.3 s in one thread, and an update waits for them.
+    A server checks in the background with one, not to slow the warm-up beside
+    it. The first damaged file in the marker's order is the one named.
     """
     gen = Path(gen)
     wanted = [(relative, digest) for relative, (_size, digest) in marker["files"].items()
               if where is None or where(relative)]
-    with ThreadPoolExecutor(max_workers=HASH_THREADS) as pool:
+    with ThreadPoolExecutor(max_workers=threads) as pool:
         for (relative, digest), found in zip(wanted, pool.map(lambda item: _digest(gen / item[0]), wanted)):
             if isinstance(found, OSError):
                 raise IndexUnavailable(_damaged(gen, relative, f"cannot be read ({found.strerror})")) from None

@@ -170,7 +170,9 @@ class EmbeddedBackend(Backend):
     def _check_contents(self, gen, marker):
         """Hash every other file of a newly opened generation; a difference makes every later search a 503."""
         try:
-            store.check_hashes(gen, marker, where=lambda relative: not relative.startswith(store.WHOOSH + "/"))
+            # One file at a time: with four, the warm-up beside it took 11.8 s instead of 9.4 at 100,000 notices.
+            store.check_hashes(gen, marker, where=lambda relative: not relative.startswith(store.WHOOSH + "/"),
+                               threads=1)
         except IndexUnavailable as exc:
             self._damaged[gen] = str(exc)
 
