@@ -27,7 +27,6 @@ import io
 import pstats
 import sys
 import time
-from collections import defaultdict
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -53,6 +52,27 @@ PHASES = (("search_core.embedded.engine", "EmbeddedBackend.loaded", "open check:
           ("search_core.embedded.engine", "EmbeddedBackend._hit", "hits: text, highlight"),
           ("search_core.embedded.engine", "_suggestions", "suggestions"),
           ("search_core.embedded.engine", "_related", "related paragraphs"))
+
+
+#: (module, name in it, label) of an update's steps, in the order they run; the near-copy step's own parts nest.
+UPDATE_STEPS = (("indexer.build", "_cannot_update", "check the live index (hash every file)"),
+                ("indexer.datafiles", "scan", "list and hash the data folder"),
+                ("indexer.build", "_parse_fresh", "parse the changed files"),
+                ("indexer.store", "link_whoosh", "hard-link the live files"),
+                ("indexer.writers", "apply_changes", "Whoosh: delete and add"),
+                ("indexer.catalog", "rewrite", "rewrite the catalog"),
+                ("indexer.writers", "write_new_arrays", "side-car arrays of the new segment"),
+                ("indexer.duplicates", "write", "near-copies in all"),
+                ("indexer.duplicates", "Paragraphs.__init__", "  near-copies: list the paragraphs"),
+                ("indexer.duplicates", "_previous", "  near-copies: load the previous arrays"),
+                ("indexer.duplicates", "_touched_both", "  near-copies: pairs of the touched buckets"),
+                ("indexer.duplicates", "similarities", "  near-copies: verify new pairs"),
+                ("indexer.duplicates", "clusters", "  near-copies: clusters"),
+                ("indexer.duplicates", "boilerplate_clusters", "  near-copies: boilerplate"),
+                ("indexer.build", "verify", "verify the new generation"),
+                ("indexer.datafiles", "write_entries", "write the file list"),
+                ("indexer.store", "write_marker", "write the marker (hash new files)"),
+                ("indexer.store", "switch_to", "switch to the new generation"))
 
 
 def print_stats(profile, top):
@@ -128,9 +148,7 @@ def time_steps(steps, *totals):
 
 
 def cmd_query(args):
-
-    spent = defaultdict(float)
-    current = {}
+    spent, current = {}, {}  # seconds per phase: over the timed pass, and over the query being timed
     undo = time_steps(PHASES, spent, current)
     try:
         _profile_queries(args, spent, current)
@@ -172,7 +190,7 @@ def _profile_queries(args, spent, current):
     profile = cProfile.Profile()
     profile.enable()
     for kind, q, filters in QUERIES:
-        engine.search(search.SearchRequest(q=q, filters=filters))
+        engine.search(SearchRequest(q=q, filters=filters))
     profile.disable()
     print("\ncProfile of a second pass:")
     print_stats(profile, args.top)
@@ -203,27 +221,6 @@ def cmd_open(args):
     print(f"notice-search serve: first answer after {answered['first_answer_s']:.2f} s; after "
           f"{len(answered['passes'][0])} queries its VmRSS is {status['VmRSS'] / 2**20:.0f} MB "
           f"(RssAnon {status['RssAnon'] / 2**20:.0f} MB)")
-
-
-#: (module, name in it, label) of an update's steps, in the order they run; the near-copy step's own parts nest.
-UPDATE_STEPS = (("indexer.build", "_cannot_update", "check the live index (hash every file)"),
-                ("indexer.datafiles", "scan", "list and hash the data folder"),
-                ("indexer.build", "_parse_fresh", "parse the changed files"),
-                ("indexer.store", "link_whoosh", "hard-link the live files"),
-                ("indexer.writers", "apply_changes", "Whoosh: delete and add"),
-                ("indexer.catalog", "rewrite", "rewrite the catalog"),
-                ("indexer.writers", "write_new_arrays", "side-car arrays of the new segment"),
-                ("indexer.duplicates", "write", "near-copies in all"),
-                ("indexer.duplicates", "Paragraphs.__init__", "  near-copies: list the paragraphs"),
-                ("indexer.duplicates", "_previous", "  near-copies: load the previous arrays"),
-                ("indexer.duplicates", "_touched_both", "  near-copies: pairs of the touched buckets"),
-                ("indexer.duplicates", "similarities", "  near-copies: verify new pairs"),
-                ("indexer.duplicates", "clusters", "  near-copies: clusters"),
-                ("indexer.duplicates", "boilerplate_clusters", "  near-copies: boilerplate"),
-                ("indexer.build", "verify", "verify the new generation"),
-                ("indexer.datafiles", "write_entries", "write the file list"),
-                ("indexer.store", "write_marker", "write the marker (hash new files)"),
-                ("indexer.store", "switch_to", "switch to the new generation"))
 
 
 def cmd_update(args):
